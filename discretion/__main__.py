@@ -1,0 +1,5 @@
+"""``python -m discretion``."""
+
+from .cli import main
+
+main()
