@@ -31,7 +31,7 @@ def _settings(ctx: click.Context) -> dict[str, Any]:
     root = ctx.find_root()
     if not isinstance(root.obj, dict):
         root.obj = {}
-    return root.obj  # type: ignore[no-any-return]
+    return root.obj
 
 
 def _store(name: str, multiple: bool = False) -> Callable[[click.Context, click.Parameter, Any], None]:

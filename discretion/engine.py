@@ -653,7 +653,7 @@ def step_procedure(
             run.warn("unverified-data", f"听证“较大数额”标准（{found[1].title}）尚未核实，请以现行有效的规定为准。")
         if eff_min >= thr or (gains is not None and gains >= thr):
             hearing = True
-        elif (fine is None and fine_known or fine is not None and fine.max < thr) and (gains is None or gains < thr):
+        elif ((fine is None and fine_known) or (fine is not None and fine.max < thr)) and (gains is None or gains < thr):
             hearing = False
         cites = run.cite("procedure", found[0].basis) if hearing is not False else []
         if hearing is True:
@@ -718,9 +718,9 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
         target.append(("exemption", (e, doc)))
     for t in tiers:
         if t.outcome in ("no_penalty", "may_waive"):
-            holds: Value = True if (tier_exact and len(tiers) == 1) else UNKNOWN
-            target = (np_true if holds is True else np_unknown) if t.outcome == "no_penalty" else (
-                mw_true if holds is True else mw_unknown)
+            tier_holds: Value = True if (tier_exact and len(tiers) == 1) else UNKNOWN
+            target = (np_true if tier_holds is True else np_unknown) if t.outcome == "no_penalty" else (
+                mw_true if tier_holds is True else mw_unknown)
             target.append(("tier", (t, r.tier_document)))
 
     if barred is True:

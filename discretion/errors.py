@@ -74,7 +74,7 @@ class EvaluationError(DiscretionError):
 class Problem:
     """One problem found while loading: where it is and what is wrong."""
 
-    __slots__ = ("file", "key", "line", "message", "document")
+    __slots__ = ("document", "file", "key", "line", "message")
 
     def __init__(
         self,

@@ -12,7 +12,7 @@ from .errors import FactError
 from .expr import Value
 from .model import Fact
 
-__all__ = ["FactError", "parse_fact_value", "parse_subject", "MONEY_LIMIT"]
+__all__ = ["MONEY_LIMIT", "FactError", "parse_fact_value", "parse_subject"]
 
 MONEY_LIMIT = Decimal(10) ** 15
 _TRUE = {"true", "是", "yes", "y", "1", "有", "对"}

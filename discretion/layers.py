@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from .model import (
-    Adjust,
     Bracket,
     Circumstance,
     Citation,

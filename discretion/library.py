@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -218,7 +219,7 @@ def _check_dates(*dates: dt.date | None) -> None:
     for n, _, d in given:
         if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
             raise InputError(f"日期 {n} 应为日期（YYYY-MM-DD），而不是 {d!r}")
-    for (n1, l1, d1), (n2, l2, d2) in zip(given, given[1:], strict=False):
+    for (n1, l1, d1), (n2, l2, d2) in itertools.pairwise(given):
         if d1 > d2:
             raise InputError(f"日期顺序错误：{l1}（--{n1} {d1}）晚于{l2}（--{n2} {d2}）")
 

@@ -234,20 +234,20 @@ class _Table:
             return None
         return value
 
-    def str(self, name: str, required: bool = False) -> str | None:
+    def text(self, name: str, required: bool = False) -> str | None:
         return self._get(name, required, lambda v: isinstance(v, str), "字符串")  # type: ignore[no-any-return]
 
     def choice(self, name: str, choices: Sequence[str], required: bool = False) -> str | None:
-        value = self.str(name, required)
+        value = self.text(name, required)
         if value is not None and value not in choices:
             self.ctx.problem(self.key(name), f"取值 {value!r} 无效，应为 {' | '.join(choices)}")
             return None
         return value
 
-    def bool(self, name: str, required: bool = False) -> bool | None:
+    def flag(self, name: str, required: bool = False) -> bool | None:
         return self._get(name, required, lambda v: isinstance(v, bool), "布尔值")  # type: ignore[no-any-return]
 
-    def int(self, name: str, required: bool = False, minimum: int = 0) -> int | None:
+    def integer(self, name: str, required: bool = False, minimum: int = 0) -> int | None:
         value = self._get(
             name, required, lambda v: isinstance(v, int) and not isinstance(v, bool), "整数"
         )
@@ -339,38 +339,42 @@ def _read_header(raw: _Raw) -> None:
     if doc is None or not doc.ok:
         return
     h = raw.header
-    h["id"] = doc.str("id", required=True)
+    h["id"] = doc.text("id", required=True)
     if h["id"] is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", h["id"]):
         raw.ctx.problem("document.id", f"文档 id {h['id']!r} 只能含字母、数字、点、下划线和连字符")
         h["id"] = None
     raw.ctx.doc_id = h["id"] or ""
-    h["title"] = doc.str("title", required=True)
-    h["short"] = doc.str("short") or h["title"]
+    h["title"] = doc.text("title", required=True)
+    h["short"] = doc.text("short") or h["title"]
     h["kind"] = doc.choice("kind", DOCUMENT_KINDS, required=True)
     h["level"] = doc.choice("level", LEVELS, required=True)
-    region = doc.str("region", required=True)
+    region = doc.text("region", required=True)
     if region is not None:
         problem = region_problem(region)
         if problem:
             raw.ctx.problem("document.region", problem)
             region = None
     h["region"] = region
-    h["issuer"] = doc.str("issuer") or ""
-    h["number"] = doc.str("number") or ""
+    h["issuer"] = doc.text("issuer") or ""
+    h["number"] = doc.text("number") or ""
     h["effective"] = doc.date("effective", required=True)
     h["expires"] = doc.date("expires")
     if h["effective"] and h["expires"] and h["expires"] <= h["effective"]:
         raw.ctx.problem("document.expires", f"失效日期 {h['expires']} 不晚于生效日期 {h['effective']}")
     h["status"] = doc.choice("status", STATUSES, required=True)
-    h["source"] = doc.str("source") or ""
+    h["source"] = doc.text("source") or ""
     h["refines"] = doc.strings("refines")
     h["coverage"] = doc.choice("coverage", ("full", "partial")) or ""
     doc.done()
     if h["level"] and region and (h["level"] == "national") != (region == "000000"):
         raw.ctx.problem("document.level", f"级别 {h['level']} 与地区代码 {region} 不符")
-    raw.valid_header = all(
-        h.get(k) is not None for k in ("id", "title", "kind", "level", "region", "effective", "status")
-    )
+    # The body is still read (and its problems reported) when only some header keys are bad.
+    raw.valid_header = all(h.get(k) is not None for k in ("id", "kind", "region"))
+    h["title"] = h["title"] or h["id"]
+    h["short"] = h["short"] or h["title"]
+    h["level"] = h["level"] or "national"
+    h["effective"] = h["effective"] or dt.date.min
+    h["status"] = h["status"] or "official"
 
 
 def _read_facts(raw: _Raw) -> None:
@@ -392,14 +396,14 @@ def _read_facts(raw: _Raw) -> None:
         if t is None or not t.ok:
             continue
         ftype = t.choice("type", FACT_TYPES, required=True)
-        label = t.str("label", required=True) or name
-        unit = t.str("unit") or ""
+        label = t.text("label", required=True) or name
+        unit = t.text("unit") or ""
         values = t.strings("values")
         labels_t = t.table("labels")
         labels: list[tuple[str, str]] = []
         if labels_t is not None and labels_t.ok:
             for k in list(labels_t.data):
-                v = labels_t.str(k)
+                v = labels_t.text(k)
                 if v is not None:
                     labels.append((k, v))
                 if k not in values:
@@ -547,10 +551,10 @@ class Loader:
             t = _Table(ctx, entry, f"{key}[{i}]")
             if not t.ok:
                 continue
-            law = t.str("law")
-            article = t.int("article", required=True, minimum=1)
-            paragraph = t.int("paragraph", minimum=1)
-            item = t.int("item", minimum=1)
+            law = t.text("law")
+            article = t.integer("article", required=True, minimum=1)
+            paragraph = t.integer("paragraph", minimum=1)
+            item = t.integer("item", minimum=1)
             t.done()
             if law is None:
                 if own_short is None:
@@ -748,17 +752,17 @@ class Loader:
     ) -> Item | None:
         if not t.ok:
             return None
-        code = t.str("code", required=True)
+        code = t.text("code", required=True)
         if code is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$", code):
             ctx.problem(t.key("code"), f"事项编号 {code!r} 只能含字母、数字、连字符、下划线和点")
             code = None
-        name = t.str("name") or ""
-        category = t.str("category") or ""
+        name = t.text("name") or ""
+        category = t.text("category") or ""
         violates = self.citations(ctx, t.key("violates"), t.raw("violates"), own_short)
         punishes = self.citations(ctx, t.key("punishes"), t.raw("punishes"), own_short)
         confidence = t.choice("confidence", CONFIDENCES) or ""
-        source = t.str("source") or ""
-        note = t.str("note") or ""
+        source = t.text("source") or ""
+        note = t.text("note") or ""
         brackets = []
         for bt in t.tables("statutory"):
             b = self.bracket(ctx, bt, own_short, cond_names)
@@ -809,7 +813,7 @@ class Loader:
         if fine_raw is not _MISSING:
             fine = self.fine(ctx, t.key("fine"), fine_raw, names)
         punishes = self.citations(ctx, t.key("punishes"), t.raw("punishes"), own_short)
-        note = t.str("note") or ""
+        note = t.text("note") or ""
         t.done()
         if fine is not None and "fine" not in penalties and "fine" not in may:
             ctx.problem(t.key("fine"), "规定了罚款幅度，但 penalties 或 may 中没有 fine（罚款）")
@@ -859,8 +863,8 @@ class Loader:
     ) -> Tier | None:
         if not t.ok:
             return None
-        tid = t.str("id", required=True)
-        name = t.str("name", required=True)
+        tid = t.text("id", required=True)
+        name = t.text("name", required=True)
         when_raw = t.raw("when")
         when = None
         if when_raw is not _MISSING:
@@ -877,7 +881,7 @@ class Loader:
         measures = t.strings("measures")
         outcome = t.choice("outcome", ("no_penalty", "may_waive"))
         basis_raw = t.raw("basis")
-        note = t.str("note") or ""
+        note = t.text("note") or ""
         basis: tuple[Citation, ...] = ()
         if isinstance(basis_raw, str):
             note = note or basis_raw
@@ -910,13 +914,13 @@ class Loader:
     ) -> Circumstance | None:
         if not t.ok:
             return None
-        cid = t.str("id", required=True)
-        name = t.str("name", required=True)
+        cid = t.text("id", required=True)
+        name = t.text("name", required=True)
         when = self.expression(ctx, t.key("when"), t.raw("when"), names, expr.BOOL) if t.has("when") else None
         if not t.has("when"):
             ctx.problem(t.key("when"), "缺少必需的键 when")
         effect = t.choice("effect", EFFECTS, required=True)
-        may = t.bool("may") or False
+        may = t.flag("may") or False
         scope = self.scope(t)
         basis = self.citations(ctx, t.key("basis"), t.raw("basis"), own_short)
         measures = t.strings("measures")
@@ -945,8 +949,8 @@ class Loader:
     ) -> Exemption | None:
         if not t.ok:
             return None
-        eid = t.str("id") or ""
-        name = t.str("name") or ""
+        eid = t.text("id") or ""
+        name = t.text("name") or ""
         scope = self.scope(t)
         kind = t.choice("kind", EXEMPTION_KINDS, required=True)
         effect = t.choice("effect", ("no_penalty", "may_waive"), required=True)
@@ -954,7 +958,7 @@ class Loader:
         if not t.has("when"):
             ctx.problem(t.key("when"), "缺少必需的键 when")
         basis = self.citations(ctx, t.key("basis"), t.raw("basis"), own_short)
-        note = t.str("note") or ""
+        note = t.text("note") or ""
         t.done()
         if not scope.items and not scope.categories:
             ctx.problem(t.key("items"), '免罚条目须用 items 或 categories 指明适用的事项（全部事项用 items = ["*"]）')
@@ -984,7 +988,7 @@ class Loader:
             if value is not _MISSING:
                 out[key] = self.bounds(ctx, t.key(key), value, names)
         out["conflict"] = t.choice("conflict", ("offset", "lighter", "heavier"))
-        out["apply"] = t.bool("apply")
+        out["apply"] = t.flag("apply")
         t.done()
         return Adjust(**out)
 
@@ -994,8 +998,8 @@ class Loader:
         t = root.table("limitation")
         if t is None or not t.ok:
             return None
-        years = t.int("years", required=True, minimum=1)
-        extended = t.int("extended_years", minimum=1)
+        years = t.integer("years", required=True, minimum=1)
+        extended = t.integer("extended_years", minimum=1)
         when = None
         if t.has("extended_when"):
             when = self.expression(ctx, t.key("extended_when"), t.raw("extended_when"), names, expr.BOOL)
@@ -1139,15 +1143,15 @@ def _link(documents: list[Document], problems: list[Problem]) -> None:
         scopes += [(c.key, c.scope) for c in doc.circumstances]
         if doc.template is not None:
             scopes.append(("template.scope", doc.template.scope))
-        for key, scope in scopes:
+        for where, scope in scopes:
             for code in scope.items:
                 if code != "*" and code not in defined:
-                    report(doc, key + ".items", f"引用了不存在的事项 {code}")
+                    report(doc, where + ".items", f"引用了不存在的事项 {code}")
         categories = {i.category for defs in defined.values() for _, i in defs if i.category}
-        for key, scope in scopes:
+        for where, scope in scopes:
             for cat in scope.categories:
                 if cat not in categories:
-                    report(doc, key + ".categories", f"引用了不存在的类别 {cat!r}")
+                    report(doc, where + ".categories", f"引用了不存在的类别 {cat!r}")
 
 
 def load_documents(paths: Sequence[Path]) -> list[Document]:

@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("DISCRETION_NO_CACHE", "1")
 
-import discretion  # noqa: E402
-from discretion.library import Library  # noqa: E402
+import discretion
+from discretion.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

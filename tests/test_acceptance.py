@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 from click.testing import CliRunner
 
 import discretion
