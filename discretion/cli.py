@@ -258,6 +258,19 @@ def assess_cmd(
     click.echo(assessment(result, env.lang, env.color, explain))
 
 
+# ------------------------------------------------------------------ check (issue 5)
+# (the `check` command goes here)
+
+# ------------------------------------------------------------------ audit (issue 6)
+# (the `audit` command goes here)
+
+# ------------------------------------------------------------------ export (issue 6)
+# (the `export` command goes here)
+
+# ------------------------------------------------------------------ schema (issue 8)
+# (the `schema` command goes here)
+
+
 def _is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
