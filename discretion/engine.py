@@ -627,8 +627,9 @@ def step_procedure(
         thr = found[0].for_subject(subject)
         if thr is not None:
             run.use(found[1])
-            if not fine_known and fine is None and ("fine" in imposed):
-                summary = UNKNOWN
+            fine_offered = any(p.id == "fine" for p in penalties)
+            if not fine_known and fine is None and fine_offered:
+                summary = UNKNOWN  # a fine of unknown amount may be imposed
             elif fine is None or fine.max <= thr:
                 summary = True
             elif eff_min > thr:
