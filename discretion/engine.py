@@ -144,7 +144,9 @@ class _Run:
         return text
 
     def step(self, kind: str, text: str, cites: list[str] | tuple[str, ...] = ()) -> None:
-        self.steps.append(Step(kind, text, tuple(cites)))
+        entry = Step(kind, text, tuple(cites))
+        if entry not in self.steps:  # a step shared by several candidate paths is said once
+            self.steps.append(entry)
 
     def warn(self, code: str, message: str) -> None:
         if all(w.code != code or w.message != message for w in self.warnings):
@@ -341,7 +343,7 @@ def _envelope(cands: list[_Candidate]) -> _Candidate:
     )
 
 
-def step_statutory(run: _Run) -> tuple[_Candidate, list[Bracket]]:
+def step_statutory(run: _Run) -> tuple[_Candidate, list[Bracket], list[_Candidate]]:
     """Step 6: the statutory bracket (by subject and ``when``) and its fine bounds."""
     subject = run.case.subject
     true: list[Bracket] = []
@@ -366,7 +368,7 @@ def step_statutory(run: _Run) -> tuple[_Candidate, list[Bracket]]:
         fine, known, delegated = _evaluate_fine(run, b.fine, b.penalties, b.may, 4, {})
         cands.append(_Candidate(UNKNOWN if not true else True, fine, known, delegated,
                                 b.penalties, b.may, b.measures))
-    return _envelope(cands), chosen
+    return _envelope(cands), chosen, cands
 
 
 def _tier_candidate(run: _Run, tier: Tier, base: _Candidate, legal: Mapping[str, Value]) -> _Candidate:
@@ -402,11 +404,12 @@ def _tier_candidate(run: _Run, tier: Tier, base: _Candidate, legal: Mapping[str,
     return _Candidate(UNKNOWN, fine, known, delegated, penalties, may, measures)
 
 
-def step_tier(run: _Run, base: _Candidate) -> tuple[_Candidate, list[Tier], bool]:
-    """Step 7: the tier(s) of the nearest benchmark. Returns (result, tiers, exact)."""
+def step_tier(run: _Run, base: _Candidate) -> tuple[list[tuple[Tier, _Candidate]], bool]:
+    """Step 7: the tier(s) of the nearest benchmark that apply or may apply under one
+    statutory bracket, each with its range. Returns (pairs, exact)."""
     tiers = run.r.tiers
     if tiers is None:
-        return base, [], False
+        return [], False
     legal: dict[str, Value] = {}
     if base.fine is not None:
         legal = {"legal_min": base.fine.min, "legal_max": base.fine.max}
@@ -436,9 +439,8 @@ def step_tier(run: _Run, base: _Candidate) -> tuple[_Candidate, list[Tier], bool
         exact = bool(true)
     if not chosen:
         run.warn("no-tier", f"裁量基准（{tiers.document}）中没有适用于本案的阶次，按法定幅度裁量。")
-        return base, [], False
-    cands = [_tier_candidate(run, t, base, legal) for t in chosen]
-    return _envelope(cands), chosen, exact
+        return [], False
+    return [(t, _tier_candidate(run, t, base, legal)) for t in chosen], exact
 
 
 def _adjust_bounds(run: _Run, key: str) -> tuple[Bounds | None, Document | None]:
@@ -493,7 +495,7 @@ def round_range(low: Decimal, high: Decimal) -> Range:
 
 
 def step_adjust(
-    run: _Run, fine: Range | None, legal: Range | None
+    run: _Run, fine: Range | None, legal: Range | None, record: bool = True
 ) -> tuple[Range | None, bool, Value]:
     """Step 8: move the range for 从轻/从重/减轻 circumstances. Returns (range, reduced, conflict)."""
     apply_found = run.r.adjust_value("apply")
@@ -593,7 +595,7 @@ def step_adjust(
     if low > high:
         low = high
     result = round_range(low, high)
-    if result != fine:
+    if result != fine and record:
         run.step("adjust", f"调整后的罚款幅度：{fmt_range(result)}。")
     return result, reduced, conflict
 
@@ -690,9 +692,25 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
     barred = step_limitation(run)
 
     # Steps 6–7 first as data: tiers may carry outcomes, and the range applies to may_waive
-    statutory, brackets = step_statutory(run)
-    bracket_exact = all(b.when is None or b.when.evaluate(run.env) is True for b in brackets) and len(brackets) == 1
-    tiered, tiers, tier_exact = step_tier(run, statutory)
+    statutory, brackets, bracket_cands = step_statutory(run)
+    bracket_exact = len(brackets) == 1 and bracket_cands[0].holds is True
+    # one path per (bracket, tier) that applies or may apply; the result is their envelope
+    paths: list[tuple[_Candidate, Tier | None, _Candidate]] = []
+    tiers: list[Tier] = []
+    tier_exact = bracket_exact
+    for bc in bracket_cands:
+        pairs, exact = step_tier(run, bc)
+        tier_exact = tier_exact and exact
+        if not pairs:
+            paths.append((bc, None, bc))
+        for t, tc in pairs:
+            paths.append((bc, t, tc))
+            if t not in tiers:
+                tiers.append(t)
+    tier_exact = tier_exact and len(tiers) == 1
+    # a tier that ends in 不予处罚 is no penalty candidate: the fine is the envelope of the others
+    penalty_paths = [p for p in paths if p[1] is None or p[1].outcome != "no_penalty"] or paths
+    tiered = _envelope([tc for _, _, tc in penalty_paths])
 
     # Steps 4–5: no-penalty and may-waive from circumstances, exemptions and tiers
     np_true: list[tuple[str, Any]] = []
@@ -803,11 +821,11 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
             f"{n}（{facts[n].label}）" for n in sorted(run.missing) if run.missing[n] == 4) + "。")
         run.step("statutory", "法定罚款数额取决于尚未提供的事实。", punish_texts)
     else:
-        exact = "" if bracket_exact else "（适用的幅度尚不能确定，为各可能幅度的合集）"
+        envelope = "" if bracket_exact else "（适用的幅度尚不能确定，为各可能幅度的合集）"
         local = ""
         if r.bracket_document is not r.base_document:
             local = f"（数额依据{r.bracket_document.title}）"
-        run.step("statutory", f"法定罚款幅度：{fmt_range(statutory.fine)}{local}{exact}。", punish_texts)
+        run.step("statutory", f"法定罚款幅度：{fmt_range(statutory.fine)}{local}{envelope}。", punish_texts)
     run.use(r.bracket_document)
 
     # Step 7 lines
@@ -827,16 +845,26 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
             names = "、".join(f"“{t.name}”" for t in tiers)
             run.step("tier", f"可能适用的裁量阶次：{names}（事实尚不完整），幅度取其合集：{fmt_range(tiered.fine) if tiered.fine_known else '数额待定'}。", tier_cites)
 
-    # Step 8: circumstances
-    fine = tiered.fine if tiered.fine_known else None
+    # Step 8: circumstances, on each path; then the envelope of the rounded results
     fine_known = tiered.fine_known
-    legal = statutory.fine if statutory.fine_known else None
+    fine: Range | None = None
     reduced = False
     conflict: Value = False
-    if outcome not in ("no_penalty", "time_barred"):
-        fine, reduced, conflict = step_adjust(run, fine, legal)
-    if fine is not None and fine.min == fine.max == ZERO and "fine" in tiered.penalties:
-        pass
+    if outcome not in ("no_penalty", "time_barred") and fine_known:
+        finals: list[Range | None] = []
+        single = len(penalty_paths) == 1
+        for bc, _, tc in penalty_paths:
+            legal = bc.fine if bc.fine_known else None
+            adjusted, red, conf = step_adjust(run, tc.fine, legal, record=single)
+            finals.append(round_range(adjusted.min, adjusted.max) if adjusted is not None else None)
+            reduced = reduced or red
+            conflict = _or3(conflict, conf)
+        ranges = [f for f in finals if f is not None]
+        if ranges:
+            low = ZERO if any(f is None for f in finals) else min(f.min for f in ranges)
+            fine = Range(low, max(f.max for f in ranges))
+        if not single and fine is not None and any(st.step == "adjust" for st in run.steps):
+            run.step("adjust", f"调整后的罚款幅度（各可能情形的合集）：{fmt_range(fine)}。")
 
     # Step 9: penalties and measures
     penalty_lines: list[PenaltyLine] = []
@@ -904,7 +932,11 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
         outcome=outcome,
         tier=tier_ref,
         fine=fine if outcome not in ("no_penalty", "time_barred") else None,
-        statutory_fine=statutory.fine if statutory.fine_known else None,
+        statutory_fine=(
+            round_range(statutory.fine.min, statutory.fine.max)
+            if statutory.fine_known and statutory.fine is not None
+            else None
+        ),
         reduced_permitted=reduced,
         penalties=tuple(penalty_lines),
         measures=tuple(measures),

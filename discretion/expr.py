@@ -266,14 +266,17 @@ def _bad_char(source: str, i: int) -> str:
     return f"无法识别的字符 U+{ord(c):04X}"
 
 
-def _tokenize(source: str) -> list[_Tok]:
-    """The tokens of ``source``; stops at the first bad token (kind "bad")."""
+def _tokenize(source: str, i: int = 0, limit: int = 1 << 62) -> tuple[list[_Tok], int]:
+    """Up to ``limit`` tokens of ``source`` from offset ``i``, and where to go on.
+
+    The offset returned is -1 once the "end" token or the first bad token
+    (kind "bad", whose text is the error message) has been produced.
+    """
     toks: list[_Tok] = []
     append = toks.append
     scan = _SCAN.match
     n = len(source)
-    i = 0
-    while True:
+    while len(toks) < limit:
         m = scan(source, i)
         assert m is not None  # the pattern can match the empty string
         kind = m.lastgroup
@@ -283,7 +286,7 @@ def _tokenize(source: str) -> list[_Tok]:
                 append(_Tok("end", "", n))
             else:
                 append(_Tok("bad", _bad_char(source, j), j))
-            return toks
+            return toks, -1
         text = m.group(kind)
         pos = m.start(kind)
         if kind == "op":
@@ -293,21 +296,22 @@ def _tokenize(source: str) -> list[_Tok]:
                 append(_Tok(text, text, pos))
             elif text.startswith("__"):
                 append(_Tok("bad", f'不允许以双下划线开头的名称 (dunder name) "{text}"', pos))
-                return toks
+                return toks, -1
             elif text in _RESERVED:
                 append(_Tok("bad", _RESERVED[text], pos))
-                return toks
+                return toks, -1
             elif text in _PYTHON_KEYWORDS:
                 append(_Tok("bad", f'不支持的语法：Python 关键字 "{text}"', pos))
-                return toks
+                return toks, -1
             else:
                 append(_Tok("name", text, pos))
         elif kind == "bad":
             append(_Tok("bad", _BAD_OPERATORS[text], pos))
-            return toks
+            return toks, -1
         else:
             append(_Tok(kind, text, pos))
         i = m.end()
+    return toks, i
 
 
 # ---------------------------------------------------------------------- syntax tree
@@ -515,7 +519,7 @@ def _compare_fn(fns: Sequence[_Fn], ops: Sequence[_CompareOp]) -> _Fn:
 
         return compare
     first = fns[0]
-    links = tuple(zip(ops, fns[1:]))
+    links = tuple(zip(ops, fns[1:], strict=True))
 
     def chain(env: _Env) -> Value:
         unknown = False
@@ -577,9 +581,7 @@ class _Compare(_Node):
             if len(ops) == 1 and isinstance(operands[1], _Const):
                 name = operands[0]
                 assert isinstance(name, _Name)
-                return _name_const_compare(
-                    name.name, ops[0], index[str(operands[1].value)], index
-                )
+                return _name_const_compare(name.name, ops[0], index[str(operands[1].value)], index)
             return _compare_fn(fns, ops)
         if len(ops) == 1:
             left, right = operands
@@ -718,7 +720,7 @@ class _Arith(_Node):
 
             return binary
         first = operands[0].compile()
-        rest = tuple(zip(funcs, [o.compile() for o in operands[1:]]))
+        rest = tuple(zip(funcs, [o.compile() for o in operands[1:]], strict=True))
 
         def nary(env: _Env) -> Value:
             acc = first(env)
@@ -813,14 +815,28 @@ class _Parser:
     def __init__(self, source: str, names: Mapping[str, Type]) -> None:
         self.source = source
         self.names = names
-        self.toks = _tokenize(source)
+        # Tokens are read in chunks as the parser needs them, so that input
+        # rejected early (e.g. nested too deeply) is not tokenized to its end.
+        self.toks, self.offset = _tokenize(source, 0, 64)
         self.i = 0
         self.depth = 0
         self.used: dict[str, Type] = {}
 
     # -- tokens
 
+    def _fill(self, index: int) -> bool:
+        """Read tokens until ``index`` exists; False if the input ends before."""
+        while index >= len(self.toks):
+            if self.offset < 0:
+                return False
+            chunk = min(max(len(self.toks), 64), 4096)  # doubling, then steady
+            more, self.offset = _tokenize(self.source, self.offset, chunk)
+            self.toks.extend(more)
+        return True
+
     def _peek(self) -> _Tok:
+        if self.i >= len(self.toks):
+            self._fill(self.i)
         tok = self.toks[self.i]
         if tok.kind == "bad":
             raise ExpressionSyntaxError(tok.text, self.source, tok.pos)
@@ -833,7 +849,7 @@ class _Parser:
 
     def _peek_kind2(self) -> str:
         """The kind of the token after the next one (without raising)."""
-        if self.i + 1 < len(self.toks):
+        if self._fill(self.i + 1):
             return self.toks[self.i + 1].kind
         return "end"
 
@@ -961,7 +977,7 @@ class _Parser:
         tok = self._next()
         if tok.kind != "[":
             raise self._syntax(
-                f'"in" 之后须为列表字面量，如 [1, 2] 或 [\'a\', \'b\']，而不是 "{tok.text}"',
+                f"\"in\" 之后须为列表字面量，如 [1, 2] 或 ['a', 'b']，而不是 \"{tok.text}\"",
                 tok.pos,
             )
         items: list[tuple[_Literal, Type, int]] = []
@@ -1062,9 +1078,7 @@ class _Parser:
         elif kind == "end":
             raise self._syntax("表达式不完整 (unexpected end)", tok.pos)
         elif kind == "[":
-            raise self._syntax(
-                '列表字面量 (list) 只能用在 "in" / "not in" 之后', tok.pos
-            )
+            raise self._syntax('列表字面量 (list) 只能用在 "in" / "not in" 之后', tok.pos)
         elif kind == "+":
             raise self._syntax('不支持一元正号 (unary plus) "+"', tok.pos)
         elif kind == "not":
@@ -1115,9 +1129,7 @@ class _Parser:
         self.depth -= 1
         end = self.toks[self.i - 1].pos + 1
         if len(args) != 2:
-            raise self._syntax(
-                f'{func} 需要两个参数 (2 arguments)，却有 {len(args)} 个', tok.pos
-            )
+            raise self._syntax(f"{func} 需要两个参数 (2 arguments)，却有 {len(args)} 个", tok.pos)
         for arg in args:
             if arg.type != NUMBER:
                 raise self._type(
@@ -1414,7 +1426,7 @@ def _linear_unchecked(node: _Node) -> _Linear | None:
         return (inner[0], ctx.minus(inner[1]), ctx.minus(inner[2]))
     if isinstance(node, _Arith):
         acc = _linear_unchecked(node.operands[0])
-        for op, operand in zip(node.ops, node.operands[1:]):
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
             if acc is None:
                 return None
             rhs = _linear_unchecked(operand)

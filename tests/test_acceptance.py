@@ -103,3 +103,46 @@ def test_cli(case: dict[str, Any]) -> None:
     assert "Traceback" not in proc.stderr
     if "stderr_includes" in expect:
         assert expect["stderr_includes"] in proc.stderr
+
+
+EXPLAIN_STEPS = {
+    "time_barred": ("【时效】", "第三十六条"),
+    "no_penalty": ("【不予/可以不予处罚】", None),
+    "may_waive": ("【不予/可以不予处罚】", "第三十三条"),
+}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"].get("exit", 0) == 0],
+                         ids=[c["name"] for c in CASES if c["expect"].get("exit", 0) == 0])
+def test_explain(case: dict[str, Any]) -> None:
+    """--explain prints each step that decided the result, with its citation, in legal order."""
+    runner = CliRunner()
+    argv = [a for a in _argv(case) if a != "--json"]
+    as_json = json.loads(runner.invoke(cli, _argv(case)).output)
+    res = runner.invoke(cli, [*argv, "--explain"])
+    assert res.exit_code == 0, res.output
+    text = res.output.split("裁量过程", 1)[1]
+    lines = text.splitlines()
+    # the statutory step is always there and cites the 处罚依据 (unless no penalty applies at all)
+    punishes = [c["text"] for c in as_json["citations"] if c["role"] == "punishes"]
+    assert "【法定幅度】" in text
+    assert any(p in text for p in punishes)
+    outcome = as_json["outcome"]
+    if outcome in EXPLAIN_STEPS:
+        marker, cite = EXPLAIN_STEPS[outcome]
+        assert marker in text
+        if cite:
+            block = text.split(marker, 1)[1]
+            assert cite in block
+    if case.get("dates"):
+        assert "【时效】" in text and "第三十六条" in text
+    if as_json["reduced_permitted"]:
+        assert "【情节调整】" in text and "第三十二条" in text
+    if as_json["procedure"]["hearing"] is True:
+        assert "【程序】" in text and "听证" in text
+    if len(case["items"]) > 1:
+        assert "【适用规则】" in text and "第二十九条" in text
+    # legal order: 时效 → 不予/可以不予 → 法定幅度 → 阶次 → 情节调整 → 程序
+    order = ["【时效】", "【不予/可以不予处罚】", "【法定幅度】", "【裁量阶次】", "【情节调整】", "【程序】"]
+    seen = [next(i for i, line in enumerate(lines) if m in line) for m in order if m in text]
+    assert seen == sorted(seen)
