@@ -85,7 +85,10 @@ class _Env:
         self.lang = s.get("lang") or "zh"
         self.json = bool(s.get("json"))
         self.cache = not s.get("no_cache") and not os.environ.get("DISCRETION_NO_CACHE")
-        self.color = sys.stdout.isatty() and not self.json and not os.environ.get("NO_COLOR")
+        self.color = (sys.stdout.isatty() and not self.json and not os.environ.get("NO_COLOR")
+                      and os.environ.get("TERM") != "dumb")
+        # wrap human output to the terminal's width; never when piped
+        self.columns: int | None = _terminal_columns()
         self._library: Any = None
 
     def library(self) -> Any:
@@ -149,17 +152,10 @@ def list_cmd(ctx: click.Context, category: str | None, search: str | None, on: s
     if not items:
         click.echo("没有符合条件的事项。" if env.lang == "zh" else "No matching items.")
         return
-    from .render import pad, width
+    from .render import item_list
 
-    code_w = max(width(r.code) for r in items) + 2
-    cat_w = max(width(r.category) for r in items) + 2
-    for r in items:
-        marks = ""
-        if r.tier_document is not None:
-            marks += " [阶次]" + ("[示例]" if r.tier_document.status == "sample" else "")
-        if r.exemptions and any(d.kind == "exemptions" for _, d in r.exemptions):
-            marks += " [免罚清单]"
-        click.echo(f"{pad(r.code, code_w)}{pad(r.category, cat_w)}{r.name}{marks}")
+    for line in item_list(items, env.lang, env.color, env.columns):
+        click.echo(line)
     click.echo(f"\n共 {len(items)} 项（地区 {region}，{day}）" if env.lang == "zh"
                else f"\n{len(items)} items (region {region}, {day})")
 
@@ -174,7 +170,12 @@ def show_cmd(ctx: click.Context, code: str, on: str | None) -> None:
     env = _Env(ctx)
     lib = env.library()
     day = _date("--on", on) or dt.date.today()
-    resolved = lib.item(code, region=env.region_code(), on=day)
+    from .errors import UnknownItem
+
+    try:
+        resolved = lib.item(code, region=env.region_code(), on=day)
+    except UnknownItem as exc:
+        raise _unknown_code(lib, exc, env.region_code()) from None
     if env.json:
         from .publish import item_dict
 
@@ -182,7 +183,7 @@ def show_cmd(ctx: click.Context, code: str, on: str | None) -> None:
         return
     from .render import item
 
-    click.echo(item(resolved, env.lang, env.color))
+    click.echo(item(resolved, env.lang, env.color, env.columns))
 
 
 @cli.command("assess")
@@ -234,18 +235,21 @@ def assess_cmd(
     lib = env.library()
     if subject is None:
         if interactive:
-            subject = _ask_subject()
+            from .interview import ask_subject
+
+            subject = ask_subject()
         else:
             raise InputError("缺少 --subject（person/个人 或 organization/单位）")
+    chosen = list(codes)
 
     def run() -> Any:
-        return lib.assess(list(codes), subject=subject, facts=supplied, region=region, **dates)
+        return lib.assess(chosen, subject=subject, facts=supplied, region=region, **dates)
 
-    result = run()
+    result = _assess_or_suggest(lib, run, chosen, region, interactive)
     if not interactive and result.outcome == "undetermined" and _is_terminal() and not env.json:
         from .interview import offer
 
-        interactive = offer(result)
+        interactive = offer(result, lib.facts)
     if interactive:
         from .interview import interview
 
@@ -255,35 +259,170 @@ def assess_cmd(
         return
     from .render import assessment
 
-    click.echo(assessment(result, env.lang, env.color, explain))
+    click.echo(assessment(result, env.lang, env.color, explain, lib.facts, env.columns))
+
+
+def _assess_or_suggest(lib: Any, run: Callable[[], Any], codes: list[str], region: str,
+                       interactive: bool) -> Any:
+    """Run the assessment; an unknown or ambiguous code names the closest items
+    (and, in an interview at a terminal, lets the case handler pick one)."""
+    from .errors import UnknownItem
+    from .search import unknown_message
+
+    while True:
+        try:
+            return run()
+        except UnknownItem as exc:
+            named = _named(lib, exc.suggestions, region)
+            if interactive and _is_terminal() and named and exc.code in codes:
+                from .interview import choose_item
+
+                codes[codes.index(exc.code)] = choose_item(exc.code, named)
+                continue
+            raise InputError(unknown_message(exc.code, named)) from None
+
+
+def _named(lib: Any, codes: list[str], region: str) -> list[tuple[str, str]]:
+    named = []
+    for code in codes:
+        try:
+            named.append((code, lib.item(code, region=region).name))
+        except DiscretionError:
+            named.append((code, ""))
+    return named
+
+
+def _unknown_code(lib: Any, exc: Any, region: str) -> InputError:
+    """An unknown or ambiguous code, with the closest items and the start of their names."""
+    from .search import unknown_message
+
+    return InputError(unknown_message(exc.code, _named(lib, exc.suggestions, region)))
 
 
 # ------------------------------------------------------------------ check (issue 5)
-# (the `check` command goes here)
+
+
+@cli.command("check")
+@global_options
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--examples", type=click.IntRange(min=1), default=100, show_default=True,
+              help="需要抽样时，每项检查由 Hypothesis 生成的案例数。")
+@click.option("--seed", type=int, default=None, help="抽样的随机种子（给出时结果可重现）。")
+@click.option("--strict", is_flag=True, default=False, help="有警告也以状态 1 退出。")
+@click.pass_context
+def check_cmd(ctx: click.Context, paths: tuple[Path, ...], examples: int, seed: int | None,
+              strict: bool) -> None:
+    """检查基准文件：加载错误、阶次重叠与缺口、超出法定或上级幅度、轻重倒置等，并给出最小反例。
+
+    给出 PATH 时只报告这些文件中的问题，其余已加载的文件（随程序发布的数据和 --data）作为上下文。
+    """
+    env = _Env(ctx)
+    from .check import check_paths
+    from .library import bundled_path
+
+    context = ([bundled_path()] if env.bundled else []) + list(env.data)
+    report = check_paths(list(paths) or None, context, examples=examples, seed=seed)
+    if env.json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(report.render(env.lang))
+    ctx.exit(report.exit_status(strict))
 
 # ------------------------------------------------------------------ audit (issue 6)
-# (the `audit` command goes here)
+
+
+@cli.command("audit")
+@global_options
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="并行的进程数（默认：CPU 核数）。")
+@click.pass_context
+def audit_cmd(ctx: click.Context, file: Path, jobs: int | None) -> None:
+    """执法监督：用基准审查过去的处罚决定（CSV 或 JSON Lines），列出超出幅度、应不罚而罚等问题。
+
+    退出状态：0 未发现问题；1 发现问题；2 文件无法读取。数据有误的行列出行号后跳过。
+    """
+    from .audit import audit_source, open_source, render
+
+    env = _Env(ctx)
+    lib = env.library()
+    region = env.region_code()
+    source = open_source(lib, file)
+    if sys.stderr.isatty() and source.estimated >= 1000:
+        with click.progressbar(length=source.lines, file=sys.stderr, label="审查中",
+                               show_pos=True) as bar:
+            report = audit_source(lib, source, region, jobs, bar.update)
+    else:
+        report = audit_source(lib, source, region, jobs)
+    if env.json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(render(report, env.lang))
+    if report.findings:
+        ctx.exit(1)
 
 # ------------------------------------------------------------------ export (issue 6)
-# (the `export` command goes here)
+
+
+@cli.command("export")
+@global_options
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "md", "json"], case_sensitive=False),
+              default=None, help="html（单个自含网页，可检索）、csv（Excel）、md 或 json；默认按 -o 的扩展名。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              default=None, help="写入该文件（整体写入，出错时不留下半个文件）；默认标准输出。")
+@click.option("--on", "on", default=None, help="在该日期有效的规定（YYYY-MM-DD，默认今天）。")
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str | None, output: Path | None, on: str | None) -> None:
+    """公示：导出本地区现行有效的裁量基准表（行政处罚法第三十四条）。"""
+    from .publish import export, format_for, write_atomic
+
+    env = _Env(ctx)
+    day = _date("--on", on) or dt.date.today()
+    to_file = output is not None and str(output) != "-"
+    if fmt is None and to_file:
+        assert output is not None
+        fmt = format_for(output)
+        if fmt not in ("html", "csv", "md", "json"):
+            raise InputError(f"无法从文件名 {output} 判断格式：请用 --format html|csv|md 指明")
+    if fmt is None:
+        fmt = "json" if env.json else None
+    if fmt is None:
+        raise InputError("请用 --format 指明导出格式：html、csv 或 md")
+    data, table = export(env.library(), env.region_code(), day, fmt)
+    if not to_file:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return
+    assert output is not None
+    write_atomic(output, data)
+    click.echo(f"已导出 {len(table.rows)} 条（{table.items} 项违法行为，地区 {table.region}，{day}）到 {output}"
+               + ("；含示例数据" if table.sample else ""), err=True)
 
 # ------------------------------------------------------------------ schema (issue 8)
-# (the `schema` command goes here)
+
+
+@cli.command("schema")
+@global_options
+@click.argument("name", type=click.Choice(["assessment", "format"]))
+@click.pass_context
+def schema_cmd(ctx: click.Context, name: str) -> None:
+    """打印 JSON Schema：assessment（assess --json 的输出）或 format（TOML 基准文件，供编辑器使用）。"""
+    from .schema import dumps
+
+    click.echo(dumps(name))
 
 
 def _is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _ask_subject() -> str:
-    from .facts import parse_subject
+def _terminal_columns() -> int | None:
+    if not sys.stdout.isatty():
+        return None
+    import shutil
 
-    while True:
-        raw = click.prompt("当事人（个人/单位）")
-        try:
-            return parse_subject(raw)
-        except FactError as exc:
-            click.echo(f"  {exc}", err=True)
+    return max(40, shutil.get_terminal_size().columns)
 
 
 def _read_facts_file(name: str) -> dict[str, Any]:
@@ -321,7 +460,9 @@ def _date(option: str, value: str | None) -> dt.date | None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map errors to exit statuses (2 = bad input) without tracebacks."""
     try:
-        cli.main(args=argv, prog_name="discretion", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="discretion", standalone_mode=False)
+        if isinstance(status, int) and status:  # ctx.exit(N) returns N without standalone mode
+            sys.exit(status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

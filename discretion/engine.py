@@ -21,6 +21,7 @@ from .expr import UNKNOWN, Expression, Value
 from .layers import Resolved
 from .model import (
     PENALTY_NAMES,
+    SUBJECTS,
     Assessment,
     Bounds,
     Bracket,
@@ -98,62 +99,345 @@ def fmt_range(r: Range | None) -> str:
     return f"{money(r.min)} 至 {money(r.max)}"
 
 
+def _expressions(r: Resolved) -> list[Expression]:
+    """Every expression an assessment of ``r`` may evaluate in the case's environment."""
+    out: list[Expression] = []
+    rules: list[FineRule | None] = []
+    for b in r.brackets:
+        if b.when is not None:
+            out.append(b.when)
+        rules.append(b.fine)
+    if r.tiers is not None:
+        for t in r.tiers.tiers:
+            if t.when is not None:
+                out.append(t.when)
+            rules.append(t.fine)
+    for rule in rules:
+        if rule is not None:
+            for bounds in (rule.common, rule.person, rule.organization):
+                if bounds is not None:
+                    out += (bounds.low, bounds.high)
+    out += [c.when for c, _ in r.circumstances if c.when is not None]
+    out += [e.when for e, _ in r.exemptions if e.when is not None]
+    if r.limitation is not None and r.limitation[0].extended_when is not None:
+        out.append(r.limitation[0].extended_when)
+    return out
+
+
+class _Plan:
+    """What an assessment of one resolved item needs that does not depend on the case:
+    default values, brackets by subject, circumstances by kind, citation texts, document
+    references. Built once per item (and fact table) and kept on the :class:`Resolved`."""
+
+    __slots__ = (
+        "_assumed", "_cites", "_doc_cites", "_docs", "_groups", "_held", "_intern", "_punishes", "_steps",
+        "_warnings", "adjust", "adjusting", "adjusting_group", "adjusting_names", "brackets",
+        "default_names", "defaults", "exempting", "exempting_group", "exempting_names", "fact_decls", "general",
+        "violates", "violates_step",
+    )
+
+    def __init__(self, r: Resolved, facts: Mapping[str, Fact]) -> None:
+        self.fact_decls = facts
+        names: set[str] = {"illegal_gains"}
+        for e in _expressions(r):
+            names |= e.names
+        defaults: dict[str, Value] = {}
+        for name in sorted(names):
+            decl = facts.get(name)
+            if decl is not None and decl.default is not None:
+                defaults[name] = decl.default
+        self.defaults = defaults
+        self.default_names = frozenset(defaults)
+        self._assumed: dict[frozenset[str], tuple[tuple[str, Value], ...]] = {}
+        self.brackets: dict[str, tuple[tuple[Bracket, ...], _Conditions]] = {}
+        for s in SUBJECTS:
+            chosen = tuple(b for b in r.brackets if b.subject is None or b.subject == s)
+            self.brackets[s] = (chosen, _Conditions([(b.when, 3) for b in chosen]))
+        self.exempting = tuple(
+            (c, doc, 1 if c.effect == "no_penalty" else 2)
+            for c, doc in r.circumstances
+            if c.effect in ("no_penalty", "may_waive")
+        )
+        self.adjusting = tuple(
+            (c, doc) for c, doc in r.circumstances if c.effect not in ("no_penalty", "may_waive")
+        )
+        self.exempting_names = frozenset(
+            n for c, _, _ in self.exempting if c.when is not None for n in c.when.names
+        ) | frozenset(n for e, _ in r.exemptions if e.when is not None for n in e.when.names)
+        self.adjusting_names = frozenset(
+            n for c, _ in self.adjusting if c.when is not None for n in c.when.names
+        )
+        self.exempting_group = _Conditions(
+            [(c.when, p) for c, _, p in self.exempting]
+            + [(e.when, 1 if e.effect == "no_penalty" else 2) for e, _ in r.exemptions]
+        )
+        self.adjusting_group = _Conditions([(c.when, 6) for c, _ in self.adjusting])
+        self.violates = tuple(c for c, _ in r.violates)
+        self.violates_step: tuple[str, str, tuple[str, ...]] | None = None
+        self._punishes: dict[tuple[int, ...], tuple[Citation, ...]] = {}
+        self._groups: dict[tuple[str, int], tuple[tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]]] = {}
+        adjust: dict[str, tuple[object, Document]] = {}
+        for key, value, doc in r.adjust:
+            adjust.setdefault(key, (value, doc))
+        self.adjust = adjust
+        general: dict[str, tuple[tuple[Citation, ...], Document]] = {}
+        for key, cites, doc in r.general:
+            general.setdefault(key, (cites, doc))
+        self.general = general
+        self._intern: dict[Citation, Citation] = {}
+        self._held: list[object] = []
+        self._cites: dict[tuple[str, int], tuple[str, tuple[str, int], CitedLine]] = {}
+        self._doc_cites: dict[tuple[str, int, str], tuple[str, tuple[str, int], CitedLine]] = {}
+        self._docs: dict[tuple[int, ...], tuple[tuple[DocumentRef, ...], list[Document], Warning | None]] = {}
+        self._steps: dict[tuple[str, str, tuple[str, ...]], Step] = {}
+        self._warnings: dict[tuple[str, str], Warning] = {}
+
+    def group(self, role: str, cites: tuple[Citation, ...]) -> tuple[
+        tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]
+    ]:
+        """(texts, (dedupe key, line) pairs) of a tuple of provisions cited in ``role``."""
+        found = self._groups.get((role, id(cites)))
+        if found is None:
+            entries = [self.cited(role, c) for c in cites]
+            found = (tuple(t for t, _, _ in entries), tuple((k, line) for _, k, line in entries))
+            if len(self._groups) < 4096:
+                self._groups[(role, id(cites))] = found
+                self._hold(cites)
+        return found
+
+    def punishes(self, r: Resolved, brackets: list[Bracket]) -> tuple[Citation, ...]:
+        """The 处罚依据 of the chosen brackets: a bracket's own citations replace those of
+        the document that supplied the brackets."""
+        key = tuple(map(id, brackets))
+        found = self._punishes.get(key)
+        if found is None:
+            punishes = list(r.punishes)
+            for b in brackets:
+                if b.punishes:
+                    punishes = [(c, d) for c, d in punishes if d is not r.bracket_document]
+                    break
+            found = tuple(c for c, _ in punishes) + tuple(c for b in brackets for c in b.punishes)
+            self._punishes[key] = found
+            self._hold(brackets)
+        return found
+
+    def _key(self, role: str, c: Citation) -> tuple[str, int]:
+        """Citations equal in value count once (per role): the key of the first seen."""
+        return role, id(self._intern.setdefault(c, c))
+
+    def cited(self, role: str, c: Citation) -> tuple[str, tuple[str, int], CitedLine]:
+        """(text, dedupe key, line) of a provision cited in ``role``."""
+        entry = self._cites.get((role, id(c)))
+        if entry is None:
+            text = citation_text(c.title or c.law, c.article, c.paragraph, c.item)
+            entry = (text, self._key(role, c), CitedLine(role, c, text))
+            self._cites[(role, id(c))] = entry
+            self._hold(c)
+        return entry
+
+    def cited_document(self, role: str, doc: Document, what: str) -> tuple[str, tuple[str, int], CitedLine]:
+        """(text, dedupe key, line) of a document cited as a whole (a tier, a list entry)."""
+        entry = self._doc_cites.get((role, id(doc), what))
+        if entry is None:
+            c = Citation(law=doc.short, article=None, title=doc.title, document=doc.id)
+            text = f"《{doc.title}》{what}"
+            entry = (text, self._key(role, c), CitedLine(role, c, text))
+            self._doc_cites[(role, id(doc), what)] = entry
+            self._hold(doc)
+        return entry
+
+    def _hold(self, obj: object) -> None:
+        # the caches are keyed by id(): keep each object alive as long as its entry
+        self._held.append(obj)
+
+    def assumptions(self, used: set[str], supplied: Mapping[str, Value]) -> tuple[tuple[str, Value], ...]:
+        """(name, default) of each defaulted fact the assessment used, by name."""
+        names = frozenset(self.default_names.intersection(used).difference(supplied))
+        found = self._assumed.get(names)
+        if found is None:
+            found = tuple((n, v) for n, v in self.defaults.items() if n in names)
+            if len(self._assumed) < 1024:
+                self._assumed[names] = found
+        return found
+
+    def step(self, key: tuple[str, str, tuple[str, ...]]) -> Step:
+        found = self._steps.get(key)
+        if found is None:
+            found = Step(*key)
+            if len(self._steps) < 512:  # texts with amounts vary by case: keep the constant ones
+                self._steps[key] = found
+        return found
+
+    def warning(self, key: tuple[str, str]) -> Warning:
+        found = self._warnings.get(key)
+        if found is None:
+            found = Warning(*key)
+            if len(self._warnings) < 256:
+                self._warnings[key] = found
+        return found
+
+    def documents(self, used: dict[int, Document]) -> tuple[tuple[DocumentRef, ...], list[Document], Warning | None]:
+        """The references of the documents used, by level then id, and the sample-data warning."""
+        key = tuple(used)
+        found = self._docs.get(key)
+        if found is None:
+            by_version: dict[str, Document] = {}
+            for doc in used.values():
+                by_version.setdefault(doc.version, doc)
+            docs = sorted(by_version.values(), key=lambda d: (_LEVEL_ORDER[d.level], d.id))
+            samples = [d for d in docs if d.status == "sample"]
+            sample = None
+            if samples:
+                titles = "、".join(f"《{d.title}》" for d in samples)
+                sample = Warning("sample-data", f"本结果依据示例数据（非官方文本）：{titles}。请勿作为正式处罚依据。")
+            found = (tuple(_doc_ref(d) for d in docs), docs, sample)
+            self._docs[key] = found
+            for doc in used.values():
+                self._hold(doc)
+        return found
+
+
+class _Conditions:
+    """The conditions of a group of circumstances (or exemptions), always evaluated together.
+
+    Their truth values depend only on the values of the names they use — for most cases
+    a handful of booleans and enums at their defaults — so the values are remembered per
+    combination (a bounded table), and a case pays for one lookup.
+    """
+
+    __slots__ = ("conditions", "memo", "names")
+
+    def __init__(self, conditions: list[tuple[Expression | None, int]]) -> None:
+        self.conditions = tuple(conditions)
+        self.names = tuple(sorted({n for e, _ in conditions if e is not None for n in e.names}))
+        self.memo: dict[tuple[object, ...], tuple[Value, ...]] = {}
+
+    def evaluate(self, run: _Run) -> tuple[Value, ...]:
+        """The truth of each condition for the case (None: always true)."""
+        env = run.env
+        run.used_names.update(self.names)
+        key = tuple(map(env.get, self.names))
+        try:
+            found = self.memo.get(key)
+        except TypeError:  # an unhashable value: evaluate without the table
+            found, key = None, ()
+        if found is None:
+            values: list[Value] = []
+            for e, _ in self.conditions:
+                if e is None:
+                    values.append(True)
+                    continue
+                try:
+                    values.append(e.fn(env))
+                except Exception:  # noqa: BLE001 - evaluated again for the error message
+                    values.append(run._evaluate(e, env))
+            found = tuple(values)
+            if key:
+                if len(self.memo) >= 1024:
+                    self.memo.clear()
+                self.memo[key] = found
+        if UNKNOWN in found:
+            for (e, priority), value in zip(self.conditions, found, strict=True):
+                if value is UNKNOWN and e is not None:
+                    run.note_missing(e, priority, env)
+        return found
+
+
+def _plan(resolved: Resolved, facts: Mapping[str, Fact]) -> _Plan:
+    memo = resolved.memo
+    plan = memo.get("plan")
+    if plan is None or plan.fact_decls is not facts:
+        plan = _Plan(resolved, facts)
+        memo["plan"] = plan
+    return plan  # type: ignore[no-any-return]
+
+
 class _Run:
     """The mutable record of one assessment while its steps run."""
 
-    def __init__(
-        self, resolved: Resolved, case: Case, facts: Mapping[str, Fact], policy: Any
-    ) -> None:
+    __slots__ = (
+        "adjusted", "case", "citations", "cited", "documents", "env", "fact_decls", "missing",
+        "plan", "policy", "possible", "r", "step_keys", "steps", "used_names", "warned", "warnings",
+    )
+
+    def __init__(self, resolved: Resolved, case: Case, facts: Mapping[str, Fact], plan: _Plan) -> None:
         self.r = resolved
         self.case = case
         self.fact_decls = facts
-        self.env: dict[str, Value] = dict(case.facts)
-        self.env["subject"] = case.subject
-        self.defaulted: dict[str, Value] = {}
+        self.plan = plan
+        # the defaults of every fact the item's expressions name, then what was supplied
+        env: dict[str, Value] = dict(plan.defaults)
+        env.update(case.facts)
+        env["subject"] = case.subject
+        self.env = env
         self.used_names: set[str] = set()
-        self.steps: list[Step] = []
+        self.steps: list[tuple[str, str, tuple[str, ...]]] = []
+        self.step_keys: set[tuple[str, str, tuple[str, ...]]] = set()
+        self.adjusted = False  # an "adjust" line was written
         self.citations: list[CitedLine] = []
-        self.cited: set[tuple[str, Citation]] = set()
+        self.cited: set[tuple[str, int]] = set()
         self.warnings: list[Warning] = []
+        self.warned: set[tuple[str, str]] = set()
         self.missing: dict[str, int] = {}
-        self.documents: dict[str, Document] = {}
+        self.documents: dict[int, Document] = {}
         self.policy: list[str] = []
         self.possible: list[Possible] = []
 
     # ---- recording
     def use(self, doc: Document | None) -> None:
         if doc is not None:
-            self.documents.setdefault(doc.version, doc)
+            self.documents[id(doc)] = doc
 
-    def cite(self, role: str, cites: tuple[Citation, ...] | list[Citation]) -> list[str]:
-        texts = []
+    def cite(self, role: str, cites: tuple[Citation, ...] | list[Citation]) -> tuple[str, ...]:
+        cited = self.cited
+        if type(cites) is tuple:
+            found = self.plan._groups.get((role, id(cites)))
+            texts, entries = found if found is not None else self.plan.group(role, cites)
+            for key, line in entries:
+                if key not in cited:
+                    cited.add(key)
+                    self.citations.append(line)
+            return texts
+        out = []
+        entry = self.plan.cited
         for c in cites:
-            text = citation_text(c.title or c.law, c.article, c.paragraph, c.item)
-            texts.append(text)
-            if (role, c) not in self.cited:
-                self.cited.add((role, c))
-                self.citations.append(CitedLine(role, c, text))
-        return texts
+            text, key, line = entry(role, c)
+            out.append(text)
+            if key not in cited:
+                cited.add(key)
+                self.citations.append(line)
+        return tuple(out)
 
     def cite_document(self, role: str, doc: Document, what: str) -> str:
-        c = Citation(law=doc.short, article=None, title=doc.title, document=doc.id)
-        text = f"《{doc.title}》{what}"
-        if (role, c) not in self.cited:
-            self.cited.add((role, c))
-            self.citations.append(CitedLine(role, c, text))
+        text, key, line = self.plan.cited_document(role, doc, what)
+        if key not in self.cited:
+            self.cited.add(key)
+            self.citations.append(line)
         return text
 
     def step(self, kind: str, text: str, cites: list[str] | tuple[str, ...] = ()) -> None:
-        entry = Step(kind, text, tuple(cites))
-        if entry not in self.steps:  # a step shared by several candidate paths is said once
-            self.steps.append(entry)
+        key = (kind, text, cites if type(cites) is tuple else tuple(cites))
+        if key not in self.step_keys:  # a step shared by several candidate paths is said once
+            self.step_keys.add(key)
+            self.steps.append(key)
+            if kind == "adjust":
+                self.adjusted = True
+
+    def add_step(self, key: tuple[str, str, tuple[str, ...]]) -> None:
+        if key not in self.step_keys:  # a step shared by several candidate paths is said once
+            self.step_keys.add(key)
+            self.steps.append(key)
+            if key[0] == "adjust":
+                self.adjusted = True
 
     def warn(self, code: str, message: str) -> None:
-        if all(w.code != code or w.message != message for w in self.warnings):
-            self.warnings.append(Warning(code, message))
+        key = (code, message)
+        if key not in self.warned:
+            self.warned.add(key)
+            self.warnings.append(self.plan.warning(key))
 
     def general(self, key: str) -> tuple[Citation, ...]:
-        found = self.r.general_basis(key)
+        found = self.plan.general.get(key)
         if found is None:
             return ()
         self.use(found[1])
@@ -161,41 +445,42 @@ class _Run:
 
     # ---- evaluation
     def value(self, name: str) -> Value:
-        if name in self.env:
-            return self.env[name]
-        decl = self.fact_decls.get(name)
-        if decl is not None and decl.default is not None:
-            self.env[name] = decl.default
-            self.defaulted[name] = decl.default
-            return decl.default
-        return UNKNOWN
+        """A fact's value (supplied or its default), or UNKNOWN."""
+        self.used_names.add(name)
+        return self.env.get(name, UNKNOWN)
 
-    def prepare(self, e: Expression) -> None:
-        for name in e.names:
-            if name not in self.env:
-                self.value(name)
-            self.used_names.add(name)
+    def _evaluate(self, e: Expression, env: Mapping[str, Value]) -> Value:
+        try:
+            return e.evaluate(env)
+        except EvaluationError as exc:
+            raise EvaluationError(f"事项 {self.r.code}：{exc}") from None
 
     def truth(self, e: Expression | None, priority: int, extra: Mapping[str, Value] | None = None) -> Value:
         if e is None:
             return True
-        self.prepare(e)
-        env = self.env if extra is None else {**self.env, **extra}
+        names = e.names
+        self.used_names |= names
+        env = self.env
+        if extra and not names.isdisjoint(extra):
+            env = {**env, **extra}
         try:
-            result = e.evaluate(env)
-        except EvaluationError as exc:
-            raise EvaluationError(f"事项 {self.r.code}：{exc}") from None
+            result = e.fn(env)
+        except Exception:  # noqa: BLE001 - evaluated again for the error message
+            result = self._evaluate(e, env)
         if result is UNKNOWN:
             self.note_missing(e, priority, env)
         return result
 
     def amount(self, e: Expression, priority: int, extra: Mapping[str, Value]) -> Decimal | None:
-        self.prepare(e)
-        env = {**self.env, **extra}
+        names = e.names
+        self.used_names |= names
+        env = self.env
+        if extra and not names.isdisjoint(extra):
+            env = {**env, **extra}
         try:
-            result = e.evaluate(env)
-        except EvaluationError as exc:
-            raise EvaluationError(f"事项 {self.r.code}：{exc}") from None
+            result = e.fn(env)
+        except Exception:  # noqa: BLE001 - evaluated again for the error message
+            result = self._evaluate(e, env)
         if result is UNKNOWN:
             self.note_missing(e, priority, env)
             return None
@@ -229,15 +514,16 @@ def step_limitation(run: _Run) -> Value:
     if case.occurred is None or case.discovered is None:
         run.warn("no-dates", "未提供违法行为发生日期或发现日期，未审查处罚时效（行政处罚法第三十六条）。")
         return False
-    run.use(doc)
+    run.documents[id(doc)] = doc
     start = case.ended or case.occurred
     extended = run.truth(lim.extended_when, 0) if lim.extended_when is not None else False
-    barred_short = case.discovered > _anniversary(start, lim.years)
-    barred_long = (
-        case.discovered > _anniversary(start, lim.extended_years)
-        if lim.extended_years is not None
-        else barred_short
-    )
+    short_end = _anniversary(start, lim.years)
+    barred_short = case.discovered > short_end
+    if lim.extended_years is not None:
+        long_end = _anniversary(start, lim.extended_years)
+        barred_long = case.discovered > long_end
+    else:
+        long_end, barred_long = short_end, barred_short
     cites = run.cite("limitation", lim.basis)
     since = "行为终了之日" if case.ended else "违法行为发生之日"
     if extended is UNKNOWN:
@@ -259,7 +545,7 @@ def step_limitation(run: _Run) -> Value:
             return UNKNOWN
     years = lim.extended_years if extended is True and lim.extended_years else lim.years
     barred = barred_long if extended is True else barred_short
-    end = _anniversary(start, years)
+    end = short_end if years == lim.years else long_end
     if barred:
         run.step(
             "limitation",
@@ -277,17 +563,22 @@ def step_limitation(run: _Run) -> Value:
     return barred
 
 
-@attrs.frozen(slots=True)
 class _Candidate:
     """A bracket or tier that applies (True) or may apply (UNKNOWN)."""
 
-    holds: Value
-    fine: Range | None  # None: no fine
-    fine_known: bool  # False: the amount is unknown (delegated or missing facts)
-    delegated: bool
-    penalties: tuple[str, ...]
-    may: tuple[str, ...]
-    measures: tuple[str, ...]
+    __slots__ = ("delegated", "fine", "fine_known", "holds", "may", "measures", "penalties")
+
+    def __init__(
+        self, holds: Value, fine: Range | None, fine_known: bool, delegated: bool,
+        penalties: tuple[str, ...], may: tuple[str, ...], measures: tuple[str, ...],
+    ) -> None:
+        self.holds = holds
+        self.fine = fine  # None: no fine
+        self.fine_known = fine_known  # False: the amount is unknown (delegated or missing facts)
+        self.delegated = delegated
+        self.penalties = penalties
+        self.may = may
+        self.measures = measures
 
 
 def _evaluate_fine(
@@ -348,10 +639,12 @@ def step_statutory(run: _Run) -> tuple[_Candidate, list[Bracket], list[_Candidat
     subject = run.case.subject
     true: list[Bracket] = []
     unknown: list[Bracket] = []
-    for b in run.r.brackets:
-        if b.subject is not None and b.subject != subject:
-            continue
-        holds = run.truth(b.when, 3)
+    found = run.plan.brackets.get(subject)
+    if found is None:
+        brackets = tuple(b for b in run.r.brackets if b.subject is None or b.subject == subject)
+        found = (brackets, _Conditions([(b.when, 3) for b in brackets]))
+    brackets, conditions = found
+    for b, holds in zip(brackets, conditions.evaluate(run), strict=True):
         if holds is True:
             true.append(b)
         elif holds is UNKNOWN:
@@ -444,7 +737,7 @@ def step_tier(run: _Run, base: _Candidate) -> tuple[list[tuple[Tier, _Candidate]
 
 
 def _adjust_bounds(run: _Run, key: str) -> tuple[Bounds | None, Document | None]:
-    found = run.r.adjust_value(key)
+    found = run.plan.adjust.get(key)
     if found is None:
         return None, None
     value, doc = found
@@ -498,7 +791,7 @@ def step_adjust(
     run: _Run, fine: Range | None, legal: Range | None, record: bool = True
 ) -> tuple[Range | None, bool, Value]:
     """Step 8: move the range for 从轻/从重/减轻 circumstances. Returns (range, reduced, conflict)."""
-    apply_found = run.r.adjust_value("apply")
+    apply_found = run.plan.adjust.get("apply")
     if apply_found is not None:
         run.use(apply_found[1])
         if apply_found[0] is False:
@@ -506,10 +799,7 @@ def step_adjust(
             return fine, False, False
     mandatory: dict[str, list[Any]] = {}
     widening: list[tuple[str, Any, bool]] = []  # (effect, (circumstance, doc), held)
-    for c, doc in run.r.circumstances:
-        if c.effect in ("no_penalty", "may_waive"):
-            continue
-        holds = run.truth(c.when, 6)
+    for (c, doc), holds in zip(run.plan.adjusting, run.plan.adjusting_group.evaluate(run), strict=True):
         if holds is False:
             continue
         run.use(doc)
@@ -532,7 +822,7 @@ def step_adjust(
     lighter_effect = next((e for e in LIGHTER_FAMILY if e in mandatory), None)
     heavier = "heavier" in mandatory
     if lighter_effect and heavier:
-        policy_found = run.r.adjust_value("conflict")
+        policy_found = run.plan.adjust.get("conflict")
         policy = "offset"
         if policy_found is None:
             rules.setdefault("adjust.conflict", None)
@@ -601,11 +891,14 @@ def step_adjust(
 
 
 def _or3(*values: Value) -> Value:
-    if any(v is True for v in values):
-        return True
-    if any(v is UNKNOWN for v in values):
-        return UNKNOWN
-    return False
+    """Kleene ``or``: true if any is true, unknown if none is true and one is unknown."""
+    unknown = False
+    for v in values:
+        if v is True:
+            return True
+        if v is UNKNOWN:
+            unknown = True
+    return UNKNOWN if unknown else False
 
 
 def step_procedure(
@@ -614,12 +907,20 @@ def step_procedure(
 ) -> Procedure:
     """Step 10: 当场处罚 (第五十一条), 听证 (第六十三条), 法制审核, 集体讨论."""
     if outcome in ("no_penalty", "time_barred"):
-        return Procedure()
+        return _NO_PROCEDURE
     subject = run.case.subject
-    imposed = {p.id for p in penalties if not p.may}
+    imposed = set()
+    gains = None
+    fine_offered = False
+    for p in penalties:
+        if p.id == "fine":
+            fine_offered = True
+        if not p.may:
+            imposed.add(p.id)
+            if gains is None and p.id == "confiscate_gains":
+                gains = p.amount
     fine_imposed = "fine" in imposed
     eff_min = fine.min if (fine is not None and fine_imposed) else ZERO
-    gains = next((p.amount for p in penalties if p.id == "confiscate_gains" and not p.may), None)
 
     summary: Value = UNKNOWN
     found = run.r.summary
@@ -628,8 +929,7 @@ def step_procedure(
     elif found is not None:
         thr = found[0].for_subject(subject)
         if thr is not None:
-            run.use(found[1])
-            fine_offered = any(p.id == "fine" for p in penalties)
+            run.documents[id(found[1])] = found[1]
             if not fine_known and fine is None and fine_offered:
                 summary = UNKNOWN  # a fine of unknown amount may be imposed
             elif fine is None or fine.max <= thr:
@@ -651,31 +951,50 @@ def step_procedure(
     else:
         thr = found[0].for_subject(subject)
         assert thr is not None
-        run.use(found[1])
+        run.documents[id(found[1])] = found[1]
         if found[0].confidence != "verified":
             run.warn("unverified-data", f"听证“较大数额”标准（{found[1].title}）尚未核实，请以现行有效的规定为准。")
         if eff_min >= thr or (gains is not None and gains >= thr):
             hearing = True
         elif ((fine is None and fine_known) or (fine is not None and fine.max < thr)) and (gains is None or gains < thr):
             hearing = False
-        cites = run.cite("procedure", found[0].basis) if hearing is not False else []
+        cites = run.cite("procedure", found[0].basis) if hearing is not False else ()
         if hearing is True:
             run.step("procedure", f"罚款（或没收违法所得）达到较大数额（{money(thr)}以上），应当告知听证权利。", cites)
         elif hearing is UNKNOWN:
             run.step("procedure", f"罚款幅度跨越较大数额标准（{money(thr)}），拟罚数额达到该标准时应当告知听证权利。", cites)
-    collective = _or3(reduced, conflict, hearing)
-    legal_review = _or3(hearing, collective)
+    # 集体讨论 (第五十七条) and 法制审核 (第五十八条), in three-valued logic
+    if reduced is True or conflict is True or hearing is True:
+        collective: Value = True
+    elif reduced is UNKNOWN or conflict is UNKNOWN or hearing is UNKNOWN:
+        collective = UNKNOWN
+    else:
+        collective = False
+    if hearing is True or collective is True:
+        legal_review: Value = True
+    elif hearing is UNKNOWN or collective is UNKNOWN:
+        legal_review = UNKNOWN
+    else:
+        legal_review = False
     if collective is True:
         run.step("procedure", "减轻处罚、情节冲突或经听证的案件，应当由行政机关负责人集体讨论决定。",
                  run.cite("procedure", run.general("collective_discussion")))
     if legal_review is True:
         run.step("procedure", "作出决定前应当进行法制审核。", run.cite("procedure", run.general("legal_review")))
-    return Procedure(
-        summary=None if summary is UNKNOWN else bool(summary),
-        hearing=None if hearing is UNKNOWN else bool(hearing),
-        legal_review=None if legal_review is UNKNOWN else bool(legal_review),
-        collective_discussion=None if collective is UNKNOWN else bool(collective),
+    key = (
+        None if summary is UNKNOWN else bool(summary),
+        None if hearing is UNKNOWN else bool(hearing),
+        None if legal_review is UNKNOWN else bool(legal_review),
+        None if collective is UNKNOWN else bool(collective),
     )
+    procedure = _PROCEDURES.get(key)
+    if procedure is None:
+        procedure = _PROCEDURES[key] = Procedure(*key)
+    return procedure
+
+
+_PROCEDURES: dict[tuple[bool | None, ...], Procedure] = {}
+_NO_PROCEDURE = Procedure()
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -683,10 +1002,12 @@ def step_procedure(
 
 def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_day: dt.date) -> Assessment:
     """Engine steps 3–10 for one item."""
-    run = _Run(resolved, case, facts, None)
+    plan = _plan(resolved, facts)
+    run = _Run(resolved, case, facts, plan)
     r = resolved
+    used_docs = run.documents
     for doc in r.statute_documents:
-        run.use(doc)
+        used_docs[id(doc)] = doc
 
     # Step 3: limitation
     barred = step_limitation(run)
@@ -698,43 +1019,47 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
     paths: list[tuple[_Candidate, Tier | None, _Candidate]] = []
     tiers: list[Tier] = []
     tier_exact = bracket_exact
-    for bc in bracket_cands:
-        pairs, exact = step_tier(run, bc)
-        tier_exact = tier_exact and exact
-        if not pairs:
-            paths.append((bc, None, bc))
-        for t, tc in pairs:
-            paths.append((bc, t, tc))
-            if t not in tiers:
-                tiers.append(t)
-    tier_exact = tier_exact and len(tiers) == 1
-    # a tier that ends in 不予处罚 is no penalty candidate: the fine is the envelope of the others
-    penalty_paths = [p for p in paths if p[1] is None or p[1].outcome != "no_penalty"] or paths
-    tiered = _envelope([tc for _, _, tc in penalty_paths])
+    if r.tiers is None:
+        paths = [(bc, None, bc) for bc in bracket_cands]
+        tier_exact = False
+        penalty_paths = paths
+    else:
+        for bc in bracket_cands:
+            pairs, exact = step_tier(run, bc)
+            tier_exact = tier_exact and exact
+            if not pairs:
+                paths.append((bc, None, bc))
+            for t, tc in pairs:
+                paths.append((bc, t, tc))
+                if t not in tiers:
+                    tiers.append(t)
+        tier_exact = tier_exact and len(tiers) == 1
+        # a tier that ends in 不予处罚 is no penalty candidate: the fine is the envelope of the others
+        penalty_paths = [p for p in paths if p[1] is None or p[1].outcome != "no_penalty"] or paths
+    tiered = penalty_paths[0][2] if len(penalty_paths) == 1 else _envelope([tc for _, _, tc in penalty_paths])
 
     # Steps 4–5: no-penalty and may-waive from circumstances, exemptions and tiers
     np_true: list[tuple[str, Any]] = []
     np_unknown: list[tuple[str, Any]] = []
     mw_true: list[tuple[str, Any]] = []
     mw_unknown: list[tuple[str, Any]] = []
-    for c, doc in r.circumstances:
-        if c.effect not in ("no_penalty", "may_waive"):
-            continue
-        holds = run.truth(c.when, 1 if c.effect == "no_penalty" else 2)
-        if holds is False:
-            continue
-        run.use(doc)
-        target = (np_true if holds is True else np_unknown) if c.effect == "no_penalty" else (
-            mw_true if holds is True else mw_unknown)
-        target.append(("circumstance", (c, doc)))
-    for e, doc in r.exemptions:
-        holds = run.truth(e.when, 1 if e.effect == "no_penalty" else 2)
-        if holds is False:
-            continue
-        run.use(doc)
-        target = (np_true if holds is True else np_unknown) if e.effect == "no_penalty" else (
-            mw_true if holds is True else mw_unknown)
-        target.append(("exemption", (e, doc)))
+    truths = plan.exempting_group.evaluate(run)
+    if truths.count(False) != len(truths):
+        it = iter(truths)
+        for (c, doc, _), holds in zip(plan.exempting, it):
+            if holds is False:
+                continue
+            used_docs[id(doc)] = doc
+            target = (np_true if holds is True else np_unknown) if c.effect == "no_penalty" else (
+                mw_true if holds is True else mw_unknown)
+            target.append(("circumstance", (c, doc)))
+        for (e, doc), holds in zip(r.exemptions, it, strict=True):
+            if holds is False:
+                continue
+            used_docs[id(doc)] = doc
+            target = (np_true if holds is True else np_unknown) if e.effect == "no_penalty" else (
+                mw_true if holds is True else mw_unknown)
+            target.append(("exemption", (e, doc)))
     for t in tiers:
         if t.outcome in ("no_penalty", "may_waive"):
             tier_holds: Value = True if (tier_exact and len(tiers) == 1) else UNKNOWN
@@ -754,10 +1079,155 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
         outcome = "undetermined"
     else:
         outcome = "penalty"
+    penalised = outcome != "no_penalty" and outcome != "time_barred"
 
     exemption_lines: list[ExemptionLine] = []
     circ_lines: list[CircumstanceLine] = []
     measures: list[str] = []
+    if np_true or np_unknown or mw_true or mw_unknown:
+        _record_exempting(run, outcome, np_true, np_unknown, mw_true, mw_unknown,
+                          circ_lines, exemption_lines, measures)
+
+    # Step 6 lines
+    violate_texts = run.cite("violates", plan.violates)
+    punish_texts = run.cite("punishes", plan.punishes(r, brackets))
+    if violate_texts:
+        if plan.violates_step is None:
+            plan.violates_step = ("statutory", f"违法行为：{r.name}（违反{'、'.join(violate_texts)}）。",
+                                  violate_texts)
+        run.add_step(plan.violates_step)
+    if statutory.delegated:
+        run.warn(
+            "delegated-amount",
+            f"{r.base_document.title}未规定罚款数额，罚款数额由地方性法规或者规章规定；本地区没有可适用的数额规定。",
+        )
+        run.step("statutory", "上位法未规定罚款数额（由地方性法规或者规章规定），本地区没有可适用的数额。", punish_texts)
+    elif not statutory.fine_known:
+        run.warn("missing-amount", "罚款数额取决于未提供的事实：" + "、".join(
+            f"{n}（{facts[n].label}）" for n in sorted(run.missing) if run.missing[n] == 4) + "。")
+        run.step("statutory", "法定罚款数额取决于尚未提供的事实。", punish_texts)
+    else:
+        envelope = "" if bracket_exact else "（适用的幅度尚不能确定，为各可能幅度的合集）"
+        local = ""
+        if r.bracket_document is not r.base_document:
+            local = f"（数额依据{r.bracket_document.title}）"
+        run.step("statutory", f"法定罚款幅度：{fmt_range(statutory.fine)}{local}{envelope}。", punish_texts)
+    used_docs[id(r.bracket_document)] = r.bracket_document
+
+    # Step 7 lines
+    tier_ref = None
+    if tiers:
+        assert r.tier_document is not None
+        used_docs[id(r.tier_document)] = r.tier_document
+        tier_cites = [run.cite_document("tier", r.tier_document, f"阶次“{t.name}”（{t.id}）") for t in tiers]
+        for t in tiers:
+            tier_cites += run.cite("tier", t.basis)
+        if len(tiers) == 1 and tier_exact:
+            t = tiers[0]
+            tier_ref = TierRef(t.id, t.name, r.tier_document.id)
+            note = f"（{t.note}）" if t.note else ""
+            run.step("tier", f"适用裁量阶次“{t.name}”{note}：{fmt_range(tiered.fine) if tiered.fine_known else '数额待定'}。", tier_cites)
+        else:
+            names = "、".join(f"“{t.name}”" for t in tiers)
+            run.step("tier", f"可能适用的裁量阶次：{names}（事实尚不完整），幅度取其合集：{fmt_range(tiered.fine) if tiered.fine_known else '数额待定'}。", tier_cites)
+
+    # Step 8: circumstances, on each path; then the envelope of the rounded results
+    fine_known = tiered.fine_known
+    fine: Range | None = None
+    reduced = False
+    conflict: Value = False
+    if penalised and fine_known:
+        if len(penalty_paths) == 1:
+            bc, _, tc = penalty_paths[0]
+            adjusted, reduced, conflict = step_adjust(run, tc.fine, bc.fine if bc.fine_known else None)
+            if adjusted is not None:
+                fine = round_range(adjusted.min, adjusted.max)
+        else:
+            finals: list[Range | None] = []
+            for bc, _, tc in penalty_paths:
+                legal = bc.fine if bc.fine_known else None
+                adjusted, red, conf = step_adjust(run, tc.fine, legal, record=False)
+                finals.append(round_range(adjusted.min, adjusted.max) if adjusted is not None else None)
+                reduced = reduced or red
+                conflict = _or3(conflict, conf)
+            ranges = [f for f in finals if f is not None]
+            if ranges:
+                low = ZERO if any(f is None for f in finals) else min(f.min for f in ranges)
+                fine = Range(low, max(f.max for f in ranges))
+            if fine is not None and run.adjusted:
+                run.step("adjust", f"调整后的罚款幅度（各可能情形的合集）：{fmt_range(fine)}。")
+
+    # Step 9: penalties and measures
+    penalty_lines: list[PenaltyLine] = []
+    gains = run.value("illegal_gains") if "illegal_gains" in facts else UNKNOWN
+    if penalised:
+        for pid in tiered.penalties:
+            if pid != "confiscate_gains":
+                penalty_lines.append(_penalty_line(pid, False))
+        for pid in tiered.may:
+            if pid != "confiscate_gains":
+                penalty_lines.append(_penalty_line(pid, True))
+        if gains is UNKNOWN:
+            penalty_lines.append(_penalty_line("confiscate_gains", True))
+            run.missing.setdefault("illegal_gains", 7)
+        elif isinstance(gains, Decimal) and gains > 0:
+            penalty_lines.append(PenaltyLine("confiscate_gains", False, gains))
+            run.step("penalties", f"当事人有违法所得 {money(gains)}，应当予以没收。",
+                     run.cite("general", run.general("confiscation")))
+        if fine is None and fine_known:
+            penalty_lines = [p for p in penalty_lines if p.id != "fine"]
+        measures.extend(tiered.measures)
+    elif outcome == "time_barred":
+        measures.extend(statutory.measures)
+    if outcome == "no_penalty":
+        edu = run.general("education")
+        measures.append("对当事人进行教育")
+        run.step("penalties", "依法不予行政处罚的，应当对当事人进行教育。", run.cite("general", edu))
+    if outcome != "time_barred":
+        for m in measures:
+            if "改正" in m:
+                break
+        else:
+            measures.insert(0, "责令改正")
+        run.cite("general", run.general("correction"))
+    if penalty_lines:
+        names = "、".join(p.name + ("（可以）" if p.may else "") for p in penalty_lines)
+        run.step("penalties", f"处罚种类：{names}。")
+
+    # Step 10: procedure
+    if not penalised:
+        fine = None
+    procedure = step_procedure(run, outcome, fine, fine_known, penalty_lines, reduced, conflict)
+
+    # documents used, warnings
+    if r.confidence != "verified":
+        run.warn("unverified-data", f"事项 {r.code} 的数据核对程度为“{_CONF[r.confidence]}”，请对照法规原文确认。")
+    doc_refs, _, sample = plan.documents(used_docs)
+    if sample is not None:
+        run.warnings.insert(0, sample)
+    if not penalised or not run.missing:
+        missing: tuple[str, ...] = ()
+    else:
+        missing = tuple(sorted(run.missing, key=lambda n: (run.missing[n], n)))
+    statutory_fine = None
+    if statutory.fine_known and statutory.fine is not None:
+        statutory_fine = round_range(statutory.fine.min, statutory.fine.max)
+    return Assessment(
+        r.code, r.name, r.category, case.region, case.subject, outcome, tier_ref, fine, statutory_fine,
+        reduced, tuple(penalty_lines), tuple(dict.fromkeys(measures)), tuple(circ_lines),
+        tuple(exemption_lines), tuple(run.possible), tuple(run.citations), procedure, doc_refs,
+        plan.assumptions(run.used_names, case.facts), tuple(run.policy), missing, tuple(run.warnings),
+        tuple(map(plan.step, run.steps)),
+    )
+
+
+def _record_exempting(
+    run: _Run, outcome: str, np_true: list[tuple[str, Any]], np_unknown: list[tuple[str, Any]],
+    mw_true: list[tuple[str, Any]], mw_unknown: list[tuple[str, Any]],
+    circ_lines: list[CircumstanceLine], exemption_lines: list[ExemptionLine], measures: list[str],
+) -> None:
+    """Steps 4–5 lines: what decides not to penalise, or what would if unknown facts held."""
+    facts = run.fact_decls
 
     def record(kind: str, payload: Any, effect: str, held: bool) -> str:
         obj, doc = payload
@@ -768,12 +1238,12 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
                 measures.extend(obj.measures)
             label = obj.name
         elif kind == "exemption":
-            cites = run.cite("exemption", obj.basis) + [run.cite_document("exemption", doc, obj.name or "")]
+            cites = (*run.cite("exemption", obj.basis), run.cite_document("exemption", doc, obj.name or ""))
             if held:
                 exemption_lines.append(ExemptionLine(obj.id, obj.name, obj.kind, effect, doc.id, obj.note))
             label = obj.name or obj.note or obj.id
         else:
-            cites = run.cite("tier", obj.basis) + [run.cite_document("tier", doc, f"阶次“{obj.name}”")]
+            cites = (*run.cite("tier", obj.basis), run.cite_document("tier", doc, f"阶次“{obj.name}”"))
             label = f"阶次“{obj.name}”" + (f"（{obj.note}）" if obj.note else "")
             measures.extend(obj.measures)
         text = f"{label}：{EFFECT_NAMES[effect]}。" if held else f"如果“{label}”成立，则{EFFECT_NAMES[effect]}。"
@@ -799,159 +1269,16 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
             for kind, payload in mw_unknown:
                 possible(kind, payload, "may_waive")
 
-    # Step 6 lines
-    punishes = list(r.punishes)
-    for b in brackets:
-        if b.punishes:
-            punishes = [(c, d) for c, d in punishes if d is not r.bracket_document]
-            break
-    violate_texts = run.cite("violates", [c for c, _ in r.violates])
-    bracket_punishes = [c for b in brackets for c in b.punishes]
-    punish_texts = run.cite("punishes", [c for c, _ in punishes] + bracket_punishes)
-    if violate_texts:
-        run.step("statutory", f"违法行为：{r.name}（违反{'、'.join(violate_texts)}）。", violate_texts)
-    if statutory.delegated:
-        run.warn(
-            "delegated-amount",
-            f"{r.base_document.title}未规定罚款数额，罚款数额由地方性法规或者规章规定；本地区没有可适用的数额规定。",
-        )
-        run.step("statutory", "上位法未规定罚款数额（由地方性法规或者规章规定），本地区没有可适用的数额。", punish_texts)
-    elif not statutory.fine_known:
-        run.warn("missing-amount", "罚款数额取决于未提供的事实：" + "、".join(
-            f"{n}（{facts[n].label}）" for n in sorted(run.missing) if run.missing[n] == 4) + "。")
-        run.step("statutory", "法定罚款数额取决于尚未提供的事实。", punish_texts)
-    else:
-        envelope = "" if bracket_exact else "（适用的幅度尚不能确定，为各可能幅度的合集）"
-        local = ""
-        if r.bracket_document is not r.base_document:
-            local = f"（数额依据{r.bracket_document.title}）"
-        run.step("statutory", f"法定罚款幅度：{fmt_range(statutory.fine)}{local}{envelope}。", punish_texts)
-    run.use(r.bracket_document)
 
-    # Step 7 lines
-    tier_ref = None
-    if tiers:
-        assert r.tier_document is not None
-        run.use(r.tier_document)
-        tier_cites = [run.cite_document("tier", r.tier_document, f"阶次“{t.name}”（{t.id}）") for t in tiers]
-        for t in tiers:
-            tier_cites += run.cite("tier", t.basis)
-        if len(tiers) == 1 and tier_exact:
-            t = tiers[0]
-            tier_ref = TierRef(t.id, t.name, r.tier_document.id)
-            note = f"（{t.note}）" if t.note else ""
-            run.step("tier", f"适用裁量阶次“{t.name}”{note}：{fmt_range(tiered.fine) if tiered.fine_known else '数额待定'}。", tier_cites)
-        else:
-            names = "、".join(f"“{t.name}”" for t in tiers)
-            run.step("tier", f"可能适用的裁量阶次：{names}（事实尚不完整），幅度取其合集：{fmt_range(tiered.fine) if tiered.fine_known else '数额待定'}。", tier_cites)
+_PENALTY_LINES: dict[tuple[str, bool], PenaltyLine] = {}
 
-    # Step 8: circumstances, on each path; then the envelope of the rounded results
-    fine_known = tiered.fine_known
-    fine: Range | None = None
-    reduced = False
-    conflict: Value = False
-    if outcome not in ("no_penalty", "time_barred") and fine_known:
-        finals: list[Range | None] = []
-        single = len(penalty_paths) == 1
-        for bc, _, tc in penalty_paths:
-            legal = bc.fine if bc.fine_known else None
-            adjusted, red, conf = step_adjust(run, tc.fine, legal, record=single)
-            finals.append(round_range(adjusted.min, adjusted.max) if adjusted is not None else None)
-            reduced = reduced or red
-            conflict = _or3(conflict, conf)
-        ranges = [f for f in finals if f is not None]
-        if ranges:
-            low = ZERO if any(f is None for f in finals) else min(f.min for f in ranges)
-            fine = Range(low, max(f.max for f in ranges))
-        if not single and fine is not None and any(st.step == "adjust" for st in run.steps):
-            run.step("adjust", f"调整后的罚款幅度（各可能情形的合集）：{fmt_range(fine)}。")
 
-    # Step 9: penalties and measures
-    penalty_lines: list[PenaltyLine] = []
-    gains = run.value("illegal_gains") if "illegal_gains" in facts else UNKNOWN
-    if "illegal_gains" in facts:
-        run.used_names.add("illegal_gains")
-    if outcome not in ("no_penalty", "time_barred"):
-        for pid in tiered.penalties:
-            if pid != "confiscate_gains":
-                penalty_lines.append(PenaltyLine(pid, False))
-        for pid in tiered.may:
-            if pid != "confiscate_gains":
-                penalty_lines.append(PenaltyLine(pid, True))
-        if isinstance(gains, Decimal) and gains > 0:
-            penalty_lines.append(PenaltyLine("confiscate_gains", False, gains))
-            run.step("penalties", f"当事人有违法所得 {money(gains)}，应当予以没收。",
-                     run.cite("general", run.general("confiscation")))
-        elif gains is UNKNOWN:
-            penalty_lines.append(PenaltyLine("confiscate_gains", True))
-            run.missing.setdefault("illegal_gains", 7)
-        if fine is None and fine_known:
-            penalty_lines = [p for p in penalty_lines if p.id != "fine"]
-        measures.extend(tiered.measures)
-    else:
-        measures.extend(statutory.measures if outcome == "time_barred" else [])
-    if outcome == "no_penalty":
-        edu = run.general("education")
-        measures.append("对当事人进行教育")
-        run.step("penalties", "依法不予行政处罚的，应当对当事人进行教育。", run.cite("general", edu))
-    if outcome != "time_barred":
-        if not any("改正" in m for m in measures):
-            measures.insert(0, "责令改正")
-        run.cite("general", run.general("correction"))
-    measures = list(dict.fromkeys(measures))
-    if penalty_lines:
-        names = "、".join(p.name + ("（可以）" if p.may else "") for p in penalty_lines)
-        run.step("penalties", f"处罚种类：{names}。")
-
-    # Step 10: procedure
-    if outcome in ("no_penalty", "time_barred"):
-        fine = None
-    procedure = step_procedure(run, outcome, fine, fine_known, penalty_lines, reduced, conflict)
-
-    # documents used, warnings
-    if r.confidence != "verified":
-        run.warn("unverified-data", f"事项 {r.code} 的数据核对程度为“{_CONF[r.confidence]}”，请对照法规原文确认。")
-    docs = sorted(run.documents.values(), key=lambda d: (_LEVEL_ORDER[d.level], d.id))
-    samples = [d for d in docs if d.status == "sample"]
-    if samples:
-        titles = "、".join(f"《{d.title}》" for d in samples)
-        run.warnings.insert(0, Warning("sample-data", f"本结果依据示例数据（非官方文本）：{titles}。请勿作为正式处罚依据。"))
-    if outcome in ("no_penalty", "time_barred"):
-        missing: tuple[str, ...] = ()
-    else:
-        missing = tuple(sorted(run.missing, key=lambda n: (run.missing[n], n)))
-    assumptions = tuple(
-        (name, value) for name, value in sorted(run.defaulted.items()) if name in run.used_names
-    )
-    return Assessment(
-        code=r.code,
-        name=r.name,
-        category=r.category,
-        region=case.region,
-        subject=case.subject,
-        outcome=outcome,
-        tier=tier_ref,
-        fine=fine if outcome not in ("no_penalty", "time_barred") else None,
-        statutory_fine=(
-            round_range(statutory.fine.min, statutory.fine.max)
-            if statutory.fine_known and statutory.fine is not None
-            else None
-        ),
-        reduced_permitted=reduced,
-        penalties=tuple(penalty_lines),
-        measures=tuple(measures),
-        circumstances=tuple(circ_lines),
-        exemptions=tuple(exemption_lines),
-        possible=tuple(run.possible),
-        citations=tuple(run.citations),
-        procedure=procedure,
-        documents=tuple(_doc_ref(d) for d in docs),
-        assumptions=assumptions,
-        policy=tuple(run.policy),
-        missing_facts=missing,
-        warnings=tuple(run.warnings),
-        steps=tuple(run.steps),
-    )
+def _penalty_line(pid: str, may: bool) -> PenaltyLine:
+    """A penalty type without an amount (the same for every case: shared)."""
+    line = _PENALTY_LINES.get((pid, may))
+    if line is None:
+        line = _PENALTY_LINES[(pid, may)] = PenaltyLine(pid, may)
+    return line
 
 
 _CONF = {"verified": "已核对", "partial": "部分核对", "unverified": "未核对"}

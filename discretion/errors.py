@@ -28,6 +28,9 @@ class DiscretionError(Exception):
     """Base class of every error discretion raises on bad input or bad data."""
 
 
+_CONTROL = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+
+
 class ExpressionError(DiscretionError):
     """An expression (``when`` or a fine bound) is not valid.
 
@@ -49,10 +52,12 @@ class ExpressionError(DiscretionError):
         return f"{self.message}\n    {self.source}\n    {' ' * self.position}^"
 
     def one_line(self) -> str:
-        """The message without the caret drawing, for one-line reports."""
+        """The message without the caret drawing, for one-line reports (a newline or other
+        control character quoted from the expression is shown escaped, as ``\\n``)."""
+        message = self.message.translate(_CONTROL)
         if self.position is None:
-            return self.message
-        return f"{self.message} (位置 {self.position + 1})"
+            return message
+        return f"{message} (位置 {self.position + 1})"
 
 
 class ExpressionSyntaxError(ExpressionError):

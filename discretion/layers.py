@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -54,6 +55,8 @@ class Resolved:
     general: tuple[tuple[str, tuple[Citation, ...], Document], ...]
     statute_documents: tuple[Document, ...]
     signature: tuple[str, ...]
+    # what the engine derives once per item (its plan); not part of the value
+    memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def adjust_value(self, key: str) -> tuple[object, Document] | None:
         for name, value, doc in self.adjust:

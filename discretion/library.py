@@ -124,28 +124,33 @@ class Library:
         return resolved
 
     def suggest(self, text: str, view: View | None = None) -> list[str]:
-        """Codes close to ``text`` (spelling, case, or a name containing it)."""
+        """Codes close to ``text``: the sub-items of a stem, spelling, name words, articles."""
+        from .search import suggest
+
         if view is None:
             view = self.view(NATIONAL, dt.date.today())
-        codes = view.codes()
-        upper = text.upper()
-        exact_case = [c for c in codes if c.upper() == upper]
-        if exact_case:
-            return exact_case
-        close = difflib.get_close_matches(upper, codes, n=5, cutoff=0.6)
-        prefix = [c for c in codes if c.startswith(upper) and c not in close]
-        named = []
-        for code in codes:
-            resolved = view.resolve(code)
-            if resolved is not None and text and text in resolved.name and code not in close:
-                named.append(code)
-        return (close + prefix + named)[:5]
+        items = [r for r in (view.resolve(c) for c in view.codes()) if r is not None]
+        return suggest(items, text)
 
     # ------------------------------------------------------------------ facts
     def parse_facts(self, facts: Mapping[str, Any] | None) -> dict[str, Value]:
         """Check supplied facts against their declarations (FactError names the culprit)."""
         out: dict[str, Value] = {}
-        for name, raw in (facts or {}).items():
+        if not facts:
+            return out
+        declared = self.facts
+        for name, raw in facts.items():
+            # the common cases first: a bool for a bool fact, a declared key for an enum
+            decl = declared.get(name)
+            if decl is not None and name != "subject":
+                kind = decl.type
+                if kind == "bool":
+                    if raw is True or raw is False:
+                        out[name] = raw
+                        continue
+                elif kind == "enum" and type(raw) is str and raw in decl.values:
+                    out[name] = raw
+                    continue
             if name == "subject":
                 raise FactError("subject 不是事实：请用 --subject 指明当事人类型", name)
             decl = self.facts.get(name)
@@ -175,20 +180,23 @@ class Library:
         codes = [code] if isinstance(code, str) else list(code)
         if not codes:
             raise InputError("至少需要一个违法行为编号")
-        check_region(region)
-        subject = parse_subject(subject)
+        if region not in _REGIONS_SEEN:
+            check_region(region)
+            if len(_REGIONS_SEEN) < 4096:
+                _REGIONS_SEEN.add(region)
+        subject = (_SUBJECTS.get(subject) if type(subject) is str else None) or parse_subject(subject)
         _check_dates(occurred, ended, discovered, decided)
         checked = self.parse_facts(facts)
         case = Case(subject, checked, region, occurred, ended, discovered, decided)
-        today = today or dt.date.today()
         act_day = ended or occurred
         assumed_day = act_day is None
+        if act_day is None or decided is None:
+            today = today or dt.date.today()
         act_day = act_day or today
         decided_day = decided or today
-        results = [self._assess_one(c, case, act_day, decided_day, assumed_day) for c in codes]
-        if len(results) == 1:
-            return results[0][0]
-        return _several(results)
+        if len(codes) == 1:
+            return self._assess_one(codes[0], case, act_day, decided_day, assumed_day)[0]
+        return _several([self._assess_one(c, case, act_day, decided_day, assumed_day) for c in codes])
 
     def _assess_one(
         self, code: str, case: Case, act_day: dt.date, decided_day: dt.date, assumed_day: bool
@@ -212,7 +220,22 @@ class Library:
         return result, resolved
 
 
+#: Region codes already checked, and the subjects' canonical spellings (fast paths of assess).
+_REGIONS_SEEN: set[str] = set()
+_SUBJECTS = {"person": "person", "organization": "organization"}
+
+
 def _check_dates(*dates: dt.date | None) -> None:
+    """Dates are dates (not datetimes) and in order: occurred ≤ ended ≤ discovered ≤ decided."""
+    last = None
+    for d in dates:
+        if d is None:
+            continue
+        if type(d) is not dt.date or (last is not None and last > d):
+            break
+        last = d
+    else:
+        return
     names = ("occurred", "ended", "discovered", "decided")
     labels = ("发生日", "终了日", "发现日", "决定日")
     given = [(n, lab, d) for n, lab, d in zip(names, labels, dates, strict=True) if d is not None]

@@ -422,6 +422,7 @@ def _read_facts(raw: _Raw) -> None:
                 continue
             if len(set(values)) != len(values):
                 raw.ctx.problem(t.key("values"), "values 中有重复的取值")
+                values = tuple(dict.fromkeys(values))  # reported; keep reading without a crash
         elif values or labels:
             raw.ctx.problem(t.key("values"), f"只有 enum 事实可以声明 values/labels（此处为 {ftype}）")
         if (lo is not None or hi is not None) and ftype not in ("number", "money"):
