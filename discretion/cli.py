@@ -267,12 +267,13 @@ def _assess_or_suggest(lib: Any, run: Callable[[], Any], codes: list[str], regio
     """Run the assessment; an unknown or ambiguous code names the closest items
     (and, in an interview at a terminal, lets the case handler pick one)."""
     from .errors import UnknownItem
-    from .search import unknown_message
 
     while True:
         try:
             return run()
         except UnknownItem as exc:
+            from .search import unknown_message
+
             named = _named(lib, exc.suggestions, region)
             if interactive and _is_terminal() and named and exc.code in codes:
                 from .interview import choose_item

@@ -4,14 +4,21 @@ Each step is a small function that reads what the layers say and what earlier
 steps decided, and records the lines (``Step``) and citations that justify it.
 Several items (step 11) and later lighter law (step 12) are compositions of
 :func:`assess_item`, done by the library.
+
+Speed (README "Performance"): what does not depend on the case is worked out once per
+resolved item, in a :class:`_Plan` kept on the :class:`~discretion.layers.Resolved`:
+default values, brackets per subject, circumstances by kind, citation texts and lines,
+document references, and the truth tables of the conditions of a group (circumstances,
+exemptions, brackets), which depend on a few booleans and enums only. A case then pays
+for evaluating what is its own (amounts, dates) and for writing its lines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -88,7 +95,18 @@ class Case:
 
 
 def money(value: Decimal) -> str:
-    return f"{value:,.2f} 元"
+    text = _MONEY.get(value)
+    if text is None:
+        text = f"{value:,.2f} 元"
+        # equal values print the same (5E+4, 50000.00), except zero and its sign
+        if value > 0:
+            if len(_MONEY) >= 4096:
+                _MONEY.clear()
+            _MONEY[value] = text
+    return text
+
+
+_MONEY: dict[Decimal, str] = {}  # thresholds and statutory bounds recur in every case
 
 
 def fmt_range(r: Range | None) -> str:
@@ -124,16 +142,41 @@ def _expressions(r: Resolved) -> list[Expression]:
     return out
 
 
+#: Citations of one call: their texts, and (dedupe key, line) of each.
+_Group: TypeAlias = "tuple[tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]]"
+
+
 class _Plan:
     """What an assessment of one resolved item needs that does not depend on the case:
     default values, brackets by subject, circumstances by kind, citation texts, document
     references. Built once per item (and fact table) and kept on the :class:`Resolved`."""
 
     __slots__ = (
-        "_assumed", "_cites", "_doc_cites", "_docs", "_groups", "_held", "_intern", "_punishes", "_steps",
-        "_warnings", "adjust", "adjusting", "adjusting_group", "adjusting_names", "brackets",
-        "default_names", "defaults", "exempting", "exempting_group", "exempting_names", "fact_decls", "general",
-        "violates", "violates_step",
+        "_assumed",
+        "_citations",
+        "_cites",
+        "_doc_cites",
+        "_doc_groups",
+        "_docs",
+        "_groups",
+        "_held",
+        "_intern",
+        "_punishes",
+        "_steps",
+        "_warnings",
+        "adjust",
+        "adjusting",
+        "adjusting_group",
+        "brackets",
+        "default_names",
+        "defaults",
+        "exempting",
+        "exempting_group",
+        "fact_decls",
+        "general",
+        "records",
+        "violates",
+        "violates_step",
     )
 
     def __init__(self, r: Resolved, facts: Mapping[str, Fact]) -> None:
@@ -149,6 +192,7 @@ class _Plan:
         self.defaults = defaults
         self.default_names = frozenset(defaults)
         self._assumed: dict[frozenset[str], tuple[tuple[str, Value], ...]] = {}
+        self.records: dict[tuple[int, str, bool], tuple[CircumstanceLine | ExemptionLine | None, str]] = {}
         self.brackets: dict[str, tuple[tuple[Bracket, ...], _Conditions]] = {}
         for s in SUBJECTS:
             chosen = tuple(b for b in r.brackets if b.subject is None or b.subject == s)
@@ -161,12 +205,6 @@ class _Plan:
         self.adjusting = tuple(
             (c, doc) for c, doc in r.circumstances if c.effect not in ("no_penalty", "may_waive")
         )
-        self.exempting_names = frozenset(
-            n for c, _, _ in self.exempting if c.when is not None for n in c.when.names
-        ) | frozenset(n for e, _ in r.exemptions if e.when is not None for n in e.when.names)
-        self.adjusting_names = frozenset(
-            n for c, _ in self.adjusting if c.when is not None for n in c.when.names
-        )
         self.exempting_group = _Conditions(
             [(c.when, p) for c, _, p in self.exempting]
             + [(e.when, 1 if e.effect == "no_penalty" else 2) for e, _ in r.exemptions]
@@ -175,7 +213,9 @@ class _Plan:
         self.violates = tuple(c for c, _ in r.violates)
         self.violates_step: tuple[str, str, tuple[str, ...]] | None = None
         self._punishes: dict[tuple[int, ...], tuple[Citation, ...]] = {}
-        self._groups: dict[tuple[str, int], tuple[tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]]] = {}
+        self._groups: dict[tuple[str, int], _Group] = {}
+        self._doc_groups: dict[tuple[str, int, str], _Group] = {}
+        self._citations: dict[tuple[int, ...], tuple[CitedLine, ...]] = {}
         adjust: dict[str, tuple[object, Document]] = {}
         for key, value, doc in r.adjust:
             adjust.setdefault(key, (value, doc))
@@ -192,17 +232,42 @@ class _Plan:
         self._steps: dict[tuple[str, str, tuple[str, ...]], Step] = {}
         self._warnings: dict[tuple[str, str], Warning] = {}
 
-    def group(self, role: str, cites: tuple[Citation, ...]) -> tuple[
-        tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]
-    ]:
+    def document_group(self, role: str, doc: Document, what: str) -> _Group:
+        """The group of a document cited as a whole (a tier, a list entry)."""
+        found = self._doc_groups.get((role, id(doc), what))
+        if found is None:
+            text, k, line = self.cited_document(role, doc, what)
+            found = self._doc_groups[(role, id(doc), what)] = ((text,), ((k, line),))
+        return found
+
+    def citations(self, groups: list[_Group], transient: bool) -> tuple[CitedLine, ...]:
+        """The citation list of a sequence of cited groups: each provision once per role,
+        in order of first citation (the same sequence, the same list: kept)."""
+        key = tuple(map(id, groups))
+        found = None if transient else self._citations.get(key)
+        if found is None:
+            seen: set[tuple[str, int]] = set()
+            out = []
+            for _, entries in groups:
+                for k, line in entries:
+                    if k not in seen:
+                        seen.add(k)
+                        out.append(line)
+            found = tuple(out)
+            if not transient and len(self._citations) < 1024:
+                self._citations[key] = found
+        return found
+
+    def group(self, role: str, cites: tuple[Citation, ...]) -> _Group:
         """(texts, (dedupe key, line) pairs) of a tuple of provisions cited in ``role``."""
         found = self._groups.get((role, id(cites)))
         if found is None:
             entries = [self.cited(role, c) for c in cites]
             found = (tuple(t for t, _, _ in entries), tuple((k, line) for _, k, line in entries))
-            if len(self._groups) < 4096:
-                self._groups[(role, id(cites))] = found
-                self._hold(cites)
+            # kept for good (the tuples belong to the item's documents: a bounded number);
+            # run.citations keys sequences of groups by identity
+            self._groups[(role, id(cites))] = found
+            self._hold(cites)
         return found
 
     def punishes(self, r: Resolved, brackets: list[Bracket]) -> tuple[Citation, ...]:
@@ -249,6 +314,25 @@ class _Plan:
     def _hold(self, obj: object) -> None:
         # the caches are keyed by id(): keep each object alive as long as its entry
         self._held.append(obj)
+
+    def record(
+        self, kind: str, obj: Any, doc: Document, effect: str, held: bool
+    ) -> tuple[CircumstanceLine | ExemptionLine | None, str]:
+        """The result line and the derivation text of a circumstance, list entry or tier
+        that decides (``held``) or would decide not to penalise."""
+        line: CircumstanceLine | ExemptionLine | None = None
+        if kind == "circumstance":
+            line = CircumstanceLine(obj.id, obj.name, effect, False, doc.id)
+            label = obj.name
+        elif kind == "exemption":
+            line = ExemptionLine(obj.id, obj.name, obj.kind, effect, doc.id, obj.note)
+            label = obj.name or obj.note or obj.id
+        else:
+            label = f"阶次“{obj.name}”" + (f"（{obj.note}）" if obj.note else "")
+        text = f"{label}：{EFFECT_NAMES[effect]}。" if held else f"如果“{label}”成立，则{EFFECT_NAMES[effect]}。"
+        found = self.records[(id(obj), effect, held)] = (line, text)
+        self._hold(obj)
+        return found
 
     def assumptions(self, used: set[str], supplied: Mapping[str, Value]) -> tuple[tuple[str, Value], ...]:
         """(name, default) of each defaulted fact the assessment used, by name."""
@@ -307,7 +391,7 @@ class _Conditions:
 
     __slots__ = ("conditions", "memo", "names")
 
-    def __init__(self, conditions: list[tuple[Expression | None, int]]) -> None:
+    def __init__(self, conditions: Sequence[tuple[Expression | None, int]]) -> None:
         self.conditions = tuple(conditions)
         self.names = tuple(sorted({n for e, _ in conditions if e is not None for n in e.names}))
         self.memo: dict[tuple[object, ...], tuple[Value, ...]] = {}
@@ -329,7 +413,7 @@ class _Conditions:
                     continue
                 try:
                     values.append(e.fn(env))
-                except Exception:  # noqa: BLE001 - evaluated again for the error message
+                except Exception:  # evaluated again for the error message
                     values.append(run._evaluate(e, env))
             found = tuple(values)
             if key:
@@ -349,15 +433,15 @@ def _plan(resolved: Resolved, facts: Mapping[str, Fact]) -> _Plan:
     if plan is None or plan.fact_decls is not facts:
         plan = _Plan(resolved, facts)
         memo["plan"] = plan
-    return plan  # type: ignore[no-any-return]
+    return plan
 
 
 class _Run:
     """The mutable record of one assessment while its steps run."""
 
     __slots__ = (
-        "adjusted", "case", "citations", "cited", "documents", "env", "fact_decls", "missing",
-        "plan", "policy", "possible", "r", "step_keys", "steps", "used_names", "warned", "warnings",
+        "adjusted", "case", "cited", "documents", "env", "fact_decls", "missing", "plan", "policy",
+        "possible", "r", "step_keys", "steps", "transient", "used_names", "warned", "warnings",
     )
 
     def __init__(self, resolved: Resolved, case: Case, facts: Mapping[str, Fact], plan: _Plan) -> None:
@@ -374,8 +458,8 @@ class _Run:
         self.steps: list[tuple[str, str, tuple[str, ...]]] = []
         self.step_keys: set[tuple[str, str, tuple[str, ...]]] = set()
         self.adjusted = False  # an "adjust" line was written
-        self.citations: list[CitedLine] = []
-        self.cited: set[tuple[str, int]] = set()
+        self.cited: list[_Group] = []  # in order; made into the citation list at the end
+        self.transient = False  # a group not kept by the plan was cited
         self.warnings: list[Warning] = []
         self.warned: set[tuple[str, str]] = set()
         self.missing: dict[str, int] = {}
@@ -389,31 +473,23 @@ class _Run:
             self.documents[id(doc)] = doc
 
     def cite(self, role: str, cites: tuple[Citation, ...] | list[Citation]) -> tuple[str, ...]:
-        cited = self.cited
+        """Cite provisions in ``role``; their texts. The result's citation list (each
+        provision once per role, in order of first citation) is made at the end."""
         if type(cites) is tuple:
             found = self.plan._groups.get((role, id(cites)))
-            texts, entries = found if found is not None else self.plan.group(role, cites)
-            for key, line in entries:
-                if key not in cited:
-                    cited.add(key)
-                    self.citations.append(line)
-            return texts
-        out = []
-        entry = self.plan.cited
-        for c in cites:
-            text, key, line = entry(role, c)
-            out.append(text)
-            if key not in cited:
-                cited.add(key)
-                self.citations.append(line)
-        return tuple(out)
+            if found is None:
+                found = self.plan.group(role, cites)
+        else:  # not cached by identity: a list may be rebuilt at the same address
+            entries = [self.plan.cited(role, c) for c in cites]
+            found = (tuple(t for t, _, _ in entries), tuple((k, line) for _, k, line in entries))
+            self.transient = True
+        self.cited.append(found)
+        return found[0]
 
     def cite_document(self, role: str, doc: Document, what: str) -> str:
-        text, key, line = self.plan.cited_document(role, doc, what)
-        if key not in self.cited:
-            self.cited.add(key)
-            self.citations.append(line)
-        return text
+        found = self.plan.document_group(role, doc, what)
+        self.cited.append(found)
+        return found[0][0]
 
     def step(self, kind: str, text: str, cites: list[str] | tuple[str, ...] = ()) -> None:
         key = (kind, text, cites if type(cites) is tuple else tuple(cites))
@@ -465,7 +541,7 @@ class _Run:
             env = {**env, **extra}
         try:
             result = e.fn(env)
-        except Exception:  # noqa: BLE001 - evaluated again for the error message
+        except Exception:  # evaluated again for the error message
             result = self._evaluate(e, env)
         if result is UNKNOWN:
             self.note_missing(e, priority, env)
@@ -479,7 +555,7 @@ class _Run:
             env = {**env, **extra}
         try:
             result = e.fn(env)
-        except Exception:  # noqa: BLE001 - evaluated again for the error message
+        except Exception:  # evaluated again for the error message
             result = self._evaluate(e, env)
         if result is UNKNOWN:
             self.note_missing(e, priority, env)
@@ -498,10 +574,20 @@ class _Run:
 
 
 def _anniversary(start: dt.date, years: int) -> dt.date:
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February → the last day of February (民法典第二百零二条)
-        return start.replace(year=start.year + years, day=28)
+    key = (start, years)
+    found = _ANNIVERSARIES.get(key)
+    if found is None:
+        try:
+            found = start.replace(year=start.year + years)
+        except ValueError:  # 29 February → the last day of February (民法典第二百零二条)
+            found = start.replace(year=start.year + years, day=28)
+        if len(_ANNIVERSARIES) >= 8192:
+            _ANNIVERSARIES.clear()
+        _ANNIVERSARIES[key] = found
+    return found
+
+
+_ANNIVERSARIES: dict[tuple[dt.date, int], dt.date] = {}
 
 
 def step_limitation(run: _Run) -> Value:
@@ -966,7 +1052,7 @@ def step_procedure(
     # 集体讨论 (第五十七条) and 法制审核 (第五十八条), in three-valued logic
     if reduced is True or conflict is True or hearing is True:
         collective: Value = True
-    elif reduced is UNKNOWN or conflict is UNKNOWN or hearing is UNKNOWN:
+    elif conflict is UNKNOWN or hearing is UNKNOWN:
         collective = UNKNOWN
     else:
         collective = False
@@ -1046,7 +1132,7 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
     truths = plan.exempting_group.evaluate(run)
     if truths.count(False) != len(truths):
         it = iter(truths)
-        for (c, doc, _), holds in zip(plan.exempting, it):
+        for (c, doc, _), holds in zip(plan.exempting, it, strict=False):  # the rest: exemptions
             if holds is False:
                 continue
             used_docs[id(doc)] = doc
@@ -1215,7 +1301,7 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
     return Assessment(
         r.code, r.name, r.category, case.region, case.subject, outcome, tier_ref, fine, statutory_fine,
         reduced, tuple(penalty_lines), tuple(dict.fromkeys(measures)), tuple(circ_lines),
-        tuple(exemption_lines), tuple(run.possible), tuple(run.citations), procedure, doc_refs,
+        tuple(exemption_lines), tuple(run.possible), plan.citations(run.cited, run.transient), procedure, doc_refs,
         plan.assumptions(run.used_names, case.facts), tuple(run.policy), missing, tuple(run.warnings),
         tuple(map(plan.step, run.steps)),
     )
@@ -1229,24 +1315,26 @@ def _record_exempting(
     """Steps 4–5 lines: what decides not to penalise, or what would if unknown facts held."""
     facts = run.fact_decls
 
+    records = run.plan.records
+
     def record(kind: str, payload: Any, effect: str, held: bool) -> str:
         obj, doc = payload
+        found = records.get((id(obj), effect, held))
+        if found is None:
+            found = run.plan.record(kind, obj, doc, effect, held)
+        line, text = found
         if kind == "circumstance":
             cites = run.cite("circumstance", obj.basis)
             if held:
-                circ_lines.append(CircumstanceLine(obj.id, obj.name, effect, False, doc.id))
+                circ_lines.append(line)  # type: ignore[arg-type]
                 measures.extend(obj.measures)
-            label = obj.name
         elif kind == "exemption":
             cites = (*run.cite("exemption", obj.basis), run.cite_document("exemption", doc, obj.name or ""))
             if held:
-                exemption_lines.append(ExemptionLine(obj.id, obj.name, obj.kind, effect, doc.id, obj.note))
-            label = obj.name or obj.note or obj.id
+                exemption_lines.append(line)  # type: ignore[arg-type]
         else:
             cites = (*run.cite("tier", obj.basis), run.cite_document("tier", doc, f"阶次“{obj.name}”"))
-            label = f"阶次“{obj.name}”" + (f"（{obj.note}）" if obj.note else "")
             measures.extend(obj.measures)
-        text = f"{label}：{EFFECT_NAMES[effect]}。" if held else f"如果“{label}”成立，则{EFFECT_NAMES[effect]}。"
         run.step("exemption", text, cites)
         return cites[0] if cites else ""
 

@@ -19,7 +19,6 @@ arithmetic with an unknown operand is :data:`UNKNOWN`.  Numbers are exact
 
 from __future__ import annotations
 
-import difflib
 import operator
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -1099,6 +1098,8 @@ class _Parser:
         t = self.names.get(name)
         if t is None:
             message = f'未声明的事实名称 "{name}"'
+            import difflib
+
             close = difflib.get_close_matches(name, list(self.names), n=1)
             if close:
                 message += f'（是否为 "{close[0]}"？）'
@@ -1234,6 +1235,8 @@ class _Parser:
             f'枚举事实 "{self._snippet(enum_node)}" 没有取值 "{value}"'
             f"（可选：{'、'.join(allowed)}）"
         )
+        import difflib
+
         close = difflib.get_close_matches(value, allowed, n=1)
         if close:
             message += f'；是否为 "{close[0]}"？'
@@ -1312,10 +1315,28 @@ class Expression:
     type: Type
     names: frozenset[str]
     fn: _Fn = attrs.field(eq=False, repr=False)
-    _tree: _Node = attrs.field(eq=False, repr=False, alias="tree")
+    # None until needed when unpickled (see _unpickle_lazy)
+    _parsed: _Node | None = attrs.field(eq=False, repr=False, alias="tree")
     _declared: tuple[tuple[str, Type], ...] = attrs.field(
         eq=False, repr=False, alias="declared", default=()
     )
+
+    @property
+    def _tree(self) -> _Node:
+        """The syntax tree (parsed again on first use after unpickling)."""
+        tree = self._parsed
+        if tree is None:
+            self._materialize()
+            tree = self._parsed
+            assert tree is not None
+        return tree
+
+    def _materialize(self) -> _Fn:
+        """Parse the source again (an unpickled expression): set the tree and the closure."""
+        again = parse(self.source, dict(self._declared), expect=self.type)
+        object.__setattr__(self, "_parsed", again._parsed)
+        object.__setattr__(self, "fn", again.fn)
+        return again.fn
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         """The value for the facts in ``env`` (missing or UNKNOWN facts are unknown)."""
@@ -1387,8 +1408,12 @@ class Expression:
                 found.setdefault(node.operand.name, set()).update(map(str, node.values))
         return {name: frozenset(values) for name, values in found.items()}
 
-    def __reduce__(self) -> tuple[Callable[..., Expression], tuple[str, dict[str, Type], Type]]:
-        return (_unpickle, (self.source, dict(self._declared), self.type))
+    def __reduce__(self) -> tuple[
+        Callable[..., Expression], tuple[str, tuple[tuple[str, Type], ...], Type, frozenset[str]]
+    ]:
+        # the source, not the closures: parsed again when first evaluated (a cached set
+        # of thousands of expressions loads without parsing any)
+        return (_unpickle_lazy, (self.source, self._declared, self.type, self.names))
 
     def __copy__(self) -> Expression:
         return self
@@ -1399,6 +1424,23 @@ class Expression:
 
 def _unpickle(source: str, names: dict[str, Type], type: Type) -> Expression:
     return parse(source, names, expect=type)
+
+
+def _unpickle_lazy(
+    source: str, declared: tuple[tuple[str, Type], ...], type: Type, names: frozenset[str]
+) -> Expression:
+    """An expression whose closure and tree are built on first use."""
+    e = Expression(source, type, names, _unparsed, tree=None, declared=declared)
+
+    def first(env: _Env) -> Value:
+        return e._materialize()(env)
+
+    object.__setattr__(e, "fn", first)
+    return e
+
+
+def _unparsed(env: _Env) -> Value:  # replaced at once by _unpickle_lazy
+    raise AssertionError("unparsed expression")
 
 
 # (name or None for a constant, a, b): the node is a*name + b.

@@ -7,8 +7,8 @@ so one instance is safe to share between threads.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import difflib
 import itertools
 import os
 import threading
@@ -22,9 +22,8 @@ from .errors import DiscretionError, FactError, InputError, UnknownItem
 from .expr import Value
 from .facts import parse_fact_value, parse_subject
 from .layers import Resolved, View, documents_in_force
-from .load import load_documents
 from .model import Assessment, CitedLine, Document, Fact, Range, Step
-from .regions import NATIONAL, check_region
+from .regions import NATIONAL, ancestry, check_region
 
 DEFAULT_REGION = "430381"
 
@@ -41,12 +40,23 @@ def bundled_path() -> Path:
 def load(
     *paths: str | os.PathLike[str], bundled: bool = True, cache: bool | None = None
 ) -> Library:
-    """Load the bundled set (unless ``bundled=False``) plus the folders in ``paths``."""
+    """Load the bundled set (unless ``bundled=False``) plus the folders in ``paths``.
+
+    ``cache``: keep the loaded set in the compiled cache (see :mod:`discretion.cache`);
+    None (the default) uses it unless ``DISCRETION_NO_CACHE`` is set.
+    """
     folders: list[Path] = [bundled_path()] if bundled else []
     folders += [Path(p) for p in paths]
     if not folders:
         raise InputError("没有要加载的基准数据（bundled=False 且未给出路径）")
-    documents = load_documents(folders)
+    from . import cache as compiled
+
+    if compiled.enabled(cache):
+        documents = compiled.load_documents(folders)
+    else:
+        from .load import load_documents
+
+        documents = load_documents(folders)
     return Library(documents, folders)
 
 
@@ -69,6 +79,8 @@ class Library:
                 self.facts.setdefault(fact.name, fact)
         self._views: dict[tuple[str, tuple[str, ...]], View] = {}
         self._day_views: dict[tuple[str, dt.date], View] = {}
+        self._bounds: dict[str, tuple[dt.date, ...]] = {}  # per region: the days its view changes
+        self._interval_views: dict[tuple[str, int], View] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ documents
@@ -83,21 +95,40 @@ class Library:
         return in_force(versions, day)
 
     def view(self, region: str, day: dt.date) -> View:
-        """The documents in force for ``region`` on ``day`` (cached)."""
+        """The documents in force for ``region`` on ``day`` (cached).
+
+        Which documents are in force changes only on the days a document of the region's
+        ancestry takes effect or expires: between two such days the view is the same, so
+        it is cached per interval and a new day costs a binary search.
+        """
         key = (region, day)
         view = self._day_views.get(key)
         if view is not None:
             return view
-        docs = documents_in_force(self._by_id, self._region_ids, region, day)
-        versions = tuple(sorted(d.version for d in docs))
-        with self._lock:
-            view = self._views.get((region, versions))
-            if view is None:
-                view = View(region, docs)
-                self._views[(region, versions)] = view
-            if len(self._day_views) > 4096:
-                self._day_views.clear()
-            self._day_views[key] = view
+        bounds = self._bounds.get(region)
+        if bounds is None:
+            days = set()
+            for code in ancestry(region):
+                for doc_id in self._region_ids.get(code, ()):
+                    for doc in self._by_id[doc_id]:
+                        days.add(doc.effective)
+                        if doc.expires is not None:
+                            days.add(doc.expires)
+            bounds = self._bounds[region] = tuple(sorted(days))
+        interval = (region, bisect.bisect_right(bounds, day))
+        view = self._interval_views.get(interval)
+        if view is None:
+            docs = documents_in_force(self._by_id, self._region_ids, region, day)
+            versions = tuple(sorted(d.version for d in docs))
+            with self._lock:
+                view = self._views.get((region, versions))
+                if view is None:
+                    view = View(region, docs)
+                    self._views[(region, versions)] = view
+                self._interval_views[interval] = view
+        if len(self._day_views) > 65536:
+            self._day_views.clear()
+        self._day_views[key] = view
         return view
 
     def regions(self) -> list[str]:
@@ -155,6 +186,8 @@ class Library:
                 raise FactError("subject 不是事实：请用 --subject 指明当事人类型", name)
             decl = self.facts.get(name)
             if decl is None:
+                import difflib
+
                 close = difflib.get_close_matches(name, list(self.facts), n=1)
                 hint = f"（是否为 {close[0]}？）" if close else ""
                 raise FactError(f"未知的事实名称 {name!r}{hint}", name)
@@ -192,8 +225,10 @@ class Library:
         assumed_day = act_day is None
         if act_day is None or decided is None:
             today = today or dt.date.today()
-        act_day = act_day or today
-        decided_day = decided or today
+            act_day = act_day or today
+            decided_day = decided or today
+        else:
+            decided_day = decided
         if len(codes) == 1:
             return self._assess_one(codes[0], case, act_day, decided_day, assumed_day)[0]
         return _several([self._assess_one(c, case, act_day, decided_day, assumed_day) for c in codes])

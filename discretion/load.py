@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import expr
 from .errors import BenchmarkError, ExpressionError, Problem
@@ -186,6 +186,7 @@ class _Ctx:
 
 
 _MISSING = object()
+_V = TypeVar("_V")
 
 
 def _type_name(value: object) -> str:
@@ -474,6 +475,13 @@ class Loader:
         self.facts: dict[str, Fact] = {}
         self.laws: dict[str, tuple[str, str]] = {}  # short → (title, id)
         self._names_cache: dict[tuple[str, tuple[str, ...]], dict[str, expr.Type]] = {}
+        # parsed expressions by (text, wanted type, names table): the same condition
+        # ("refused_correction", "500") recurs in hundreds of places; parsed once, shared
+        # (expressions are immutable). The table is kept in the entry so its id stays its own.
+        self._interned: dict[object, object] = {}
+        self._parsed: dict[
+            tuple[object, expr.Type, int], tuple[Mapping[str, expr.Type], expr.Expression]
+        ] = {}
 
     # ---- names
     def collect_facts(self) -> None:
@@ -522,6 +530,11 @@ class Loader:
         self._names_cache[key] = names
         return names
 
+    def intern(self, value: _V) -> _V:
+        """One object for equal values (citations, fine bounds): a set has hundreds of
+        each, and the compiled cache loads faster with fewer objects."""
+        return self._interned.setdefault(value, value)  # type: ignore[return-value]
+
     # ---- values
     def expression(
         self, ctx: _Ctx, key: str, value: object, names: Mapping[str, expr.Type], want: expr.Type
@@ -532,8 +545,14 @@ class Loader:
         if want == expr.BOOL and not isinstance(value, str):
             ctx.problem(key, f"条件应为表达式字符串，实际为{_type_name(value)}")
             return None
+        memo_key = (value if isinstance(value, str) else (type(value).__name__, str(value)), want, id(names))
+        found = self._parsed.get(memo_key)
+        if found is not None and found[0] is names:
+            return found[1]
         try:
-            return expr.parse(value, names, expect=want)
+            parsed = expr.parse(value, names, expect=want)
+            self._parsed[memo_key] = (names, parsed)
+            return parsed
         except ExpressionError as exc:
             shown = value if isinstance(value, str) else str(value)
             if len(shown) > 80:
@@ -568,7 +587,7 @@ class Loader:
                 continue
             if article is None:
                 continue
-            out.append(Citation(law, article, paragraph, item, title=known[0], document=known[1]))
+            out.append(self.intern(Citation(law, article, paragraph, item, title=known[0], document=known[1])))
         return tuple(out)
 
     def penalties(self, t: _Table, name: str) -> tuple[str, ...] | None:
@@ -608,16 +627,16 @@ class Loader:
             if isinstance(lo, Decimal) and isinstance(hi, Decimal) and lo > hi:
                 ctx.problem(key, f"罚款下限 {lo} 高于上限 {hi}")
                 return None
-        return Bounds(low, high)
+        return self.intern(Bounds(low, high))
 
     def fine(
         self, ctx: _Ctx, key: str, value: object, names: Mapping[str, expr.Type]
     ) -> FineRule | None:
         if value == "delegated":
-            return FineRule(delegated=True)
+            return self.intern(FineRule(delegated=True))
         if isinstance(value, list):
             b = self.bounds(ctx, key, value, names)
-            return FineRule(common=b) if b is not None else None
+            return self.intern(FineRule(common=b)) if b is not None else None
         if isinstance(value, dict):
             t = _Table(ctx, value, key)
             person = t.raw("person")
@@ -628,7 +647,7 @@ class Loader:
                 return None
             p = self.bounds(ctx, f"{key}.person", person, names) if person is not _MISSING else None
             o = self.bounds(ctx, f"{key}.organization", org, names) if org is not _MISSING else None
-            return FineRule(person=p, organization=o)
+            return self.intern(FineRule(person=p, organization=o))
         ctx.problem(key, f'罚款应为 [下限, 上限]、{{ person = [..], organization = [..] }} 或 "delegated"，实际为 {value!r}')
         return None
 

@@ -324,6 +324,7 @@ def _definitions() -> dict[str, Schema]:
                      "description": "裁量阶次，由轻到重（benchmark 文档）"},
         },
         ("code",),
+        dependencies={"tier_hit": ["tier"]},
     )
     circumstance = _obj(
         {"id": _str(minLength=1), "name": _str(), "when": {"$ref": "#/definitions/expression"},

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 import discretion
 from discretion.expr import Expression
 from discretion.layers import Resolved
-from discretion.library import Library
 from discretion.model import Assessment, Fact
 
 LIB = discretion.load(cache=False)
