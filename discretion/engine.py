@@ -595,6 +595,12 @@ def step_limitation(run: _Run) -> Value:
     found = run.r.limitation
     case = run.case
     if found is None:
+        if case.occurred is not None:
+            run.warn(
+                "no-limitation-rule",
+                "违法行为发生时没有可适用的时效规定（本基准集收录的《行政处罚法》自其施行日起适用），"
+                "未审查处罚时效，请依当时有效的规定审查。",
+            )
         return False
     lim, doc = found
     if case.occurred is None or case.discovered is None:
@@ -755,6 +761,9 @@ def _tier_candidate(run: _Run, tier: Tier, base: _Candidate, legal: Mapping[str,
     may = tier.may if tier.may is not None else base.may
     if tier.penalties is not None and tier.may is None:
         may = tuple(p for p in base.may if p not in penalties)
+        if tier.fine is None and "fine" not in penalties:
+            # the tier names its penalties and no fine: no fine in this tier (README, format additions)
+            may = tuple(p for p in may if p != "fine")
     measures = tuple(dict.fromkeys(base.measures + tier.measures))
     if tier.outcome == "no_penalty":
         return _Candidate(UNKNOWN, None, True, False, (), (), measures)
@@ -1253,7 +1262,7 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
         for pid in tiered.may:
             if pid != "confiscate_gains":
                 penalty_lines.append(_penalty_line(pid, True))
-        if gains is UNKNOWN:
+        if gains is UNKNOWN and "illegal_gains" in facts:
             penalty_lines.append(_penalty_line("confiscate_gains", True))
             run.missing.setdefault("illegal_gains", 7)
         elif isinstance(gains, Decimal) and gains > 0:
@@ -1271,7 +1280,7 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
         run.step("penalties", "依法不予行政处罚的，应当对当事人进行教育。", run.cite("general", edu))
     if outcome != "time_barred":
         for m in measures:
-            if "改正" in m:
+            if "改正" in m or "纠正" in m:  # 责令改正 / 责令纠正违法行为 / 限期改正 already order it
                 break
         else:
             measures.insert(0, "责令改正")
@@ -1298,6 +1307,11 @@ def assess_item(resolved: Resolved, case: Case, facts: Mapping[str, Fact], act_d
     statutory_fine = None
     if statutory.fine_known and statutory.fine is not None:
         statutory_fine = round_range(statutory.fine.min, statutory.fine.max)
+        # a sub-fen range rounded half-up may step a fen past the inward-rounded statutory bounds
+        if fine is not None and fine.max > statutory_fine.max:
+            fine = Range(min(fine.min, statutory_fine.max), statutory_fine.max)
+        if fine is not None and not reduced and fine.min < statutory_fine.min:
+            fine = Range(statutory_fine.min, max(fine.max, statutory_fine.min))
     return Assessment(
         r.code, r.name, r.category, case.region, case.subject, outcome, tier_ref, fine, statutory_fine,
         reduced, tuple(penalty_lines), tuple(dict.fromkeys(measures)), tuple(circ_lines),

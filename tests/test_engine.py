@@ -125,3 +125,109 @@ def test_several_codes_pick_highest_maximum(library: Library, code: str) -> None
                        region="000000")
     assert a.code == "GTFW-111-7"
     assert [c for c, _ in a.considered] == ["SHLJ-44", "GTFW-111-7"]
+
+
+# ---------------------------------------------------------------- small, self-made sets
+
+RULES = """\
+format = 1
+[document]
+id = "rules"
+title = "中华人民共和国行政处罚法"
+short = "行政处罚法"
+kind = "rules"
+level = "national"
+region = "000000"
+effective = 2021-07-15
+status = "official"
+[facts.corrected]
+type = "bool"
+label = "及时改正"
+[facts.serious]
+type = "bool"
+label = "情节严重"
+[general]
+correction = [{ article = 28, paragraph = 1 }]
+"""
+
+STATUTE = """\
+format = 1
+[document]
+id = "law"
+title = "测试条例"
+kind = "statute"
+level = "national"
+region = "000000"
+effective = 2020-01-01
+status = "official"
+[[item]]
+code = "T-1"
+name = "测试行为"
+category = "测试"
+punishes = [{ article = 10 }]
+confidence = "verified"
+[[item.statutory]]
+may = ["warning", "fine"]
+measures = ["责令纠正违法行为"]
+fine = ["0", "{high}"]
+"""
+
+BENCH = """\
+format = 1
+[document]
+id = "bench"
+title = "测试基准"
+kind = "benchmark"
+level = "provincial"
+region = "430000"
+effective = 2021-01-01
+status = "official"
+[[item]]
+code = "T-1"
+[[item.tier]]
+id = "A"
+name = "轻微"
+when = "not serious"
+penalties = ["warning"]
+[[item.tier]]
+id = "B"
+name = "严重"
+when = "serious"
+fine = [{low}, {high}]
+"""
+
+
+def _library(tmp_path, high="7.2575", low="7.2575"):  # type: ignore[no-untyped-def]
+    import discretion
+
+    (tmp_path / "rules.toml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "law.toml").write_text(STATUTE.replace("{high}", high), encoding="utf-8")
+    (tmp_path / "bench.toml").write_text(BENCH.replace("{low}", low).replace("{high}", high), encoding="utf-8")
+    return discretion.load(tmp_path, bundled=False, cache=False)
+
+
+def test_tier_with_penalties_but_no_fine_means_no_fine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lib = _library(tmp_path, high="500", low="100")
+    a = lib.assess("T-1", subject="person", facts={"serious": False}, region="430000")
+    assert a.fine is None
+    assert [p.id for p in a.penalties] == ["warning"]
+
+
+def test_correction_not_repeated_when_a_measure_already_orders_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lib = _library(tmp_path, high="500", low="100")
+    a = lib.assess("T-1", subject="person", facts={"serious": True}, region="430000")
+    assert a.measures == ("责令纠正违法行为",)
+
+
+def test_single_amount_never_leaves_the_statutory_range(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a sub-fen tier at the top of a sub-fen-ended statutory range: 7.2575 → not 7.26
+    lib = _library(tmp_path)
+    a = lib.assess("T-1", subject="person", facts={"serious": True}, region="430000")
+    assert a.statutory_fine is not None and a.fine is not None
+    assert a.fine.max <= a.statutory_fine.max and a.fine.min >= a.statutory_fine.min
+
+
+def test_act_before_the_rules_in_force_warns_that_limitation_was_not_reviewed(library: Library) -> None:
+    a = library.assess("DQWR-118-K3", subject="person", facts={"corrected": False}, region="000000",
+                       occurred=dt.date(2019, 1, 1), discovered=dt.date(2022, 3, 1))
+    assert any(w.code == "no-limitation-rule" for w in a.warnings)
