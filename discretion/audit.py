@@ -19,15 +19,15 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .errors import DiscretionError, InputError
-from .facts import MONEY_LIMIT, parse_subject
-from .model import Assessment, Range
+from .errors import DiscretionError, FactError, InputError
+from .facts import parse_fact_value, parse_subject
+from .model import Assessment, Fact, Range
 
 __all__ = [
     "DECISIONS",
@@ -244,30 +244,18 @@ class AuditReport:
 # --------------------------------------------------------------------------- one row
 
 
+_FINE = Fact(name="fine", type="money", label="罚款")
+
+
 def _money(value: Any) -> Decimal | None:
+    """The imposed fine, read like any money fact (元/万元, thousands separators)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise InputError(f"罚款 fine 应为金额，而不是 {value!r}")
-    if isinstance(value, Decimal | int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        scale = Decimal(1)
-        if text.endswith("万元"):
-            text, scale = text[:-2], Decimal(10000)
-        elif text.endswith("元"):
-            text = text[:-1]
-        try:
-            amount = Decimal(text.strip()) * scale
-        except InvalidOperation:
-            raise InputError(f"罚款 fine 无法解析：{value!r}") from None
-    else:
-        raise InputError(f"罚款 fine 应为金额，而不是 {value!r}")
-    if not amount.is_finite() or amount < 0 or amount >= MONEY_LIMIT:
-        raise InputError(f"罚款 fine 应为不小于 0 的有限金额，而不是 {value!r}")
+    try:
+        amount = parse_fact_value(_FINE, value)
+    except FactError as exc:
+        raise InputError(str(exc)) from None
+    assert isinstance(amount, Decimal)
     return amount
 
 

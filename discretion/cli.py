@@ -359,8 +359,8 @@ def audit_cmd(ctx: click.Context, file: Path, jobs: int | None) -> None:
         _emit_json(report.to_dict())
     else:
         click.echo(render(report, env.lang))
-    if report.findings:
-        ctx.exit(1)
+    if report.findings or report.errors:
+        ctx.exit(1)  # a row that could not be checked leaves the audit incomplete
 
 # ------------------------------------------------------------------ export (issue 6)
 

@@ -32,6 +32,11 @@ _SUBJECTS = {
 }
 
 
+def _shown(raw: object) -> str:
+    """A supplied value as the user wrote it: 1E+400, not Decimal('1E+400')."""
+    return str(raw) if isinstance(raw, Decimal) else repr(raw)
+
+
 def parse_subject(raw: object) -> str:
     """person | organization, also 个人/公民/单位/法人."""
     if isinstance(raw, str):
@@ -40,14 +45,14 @@ def parse_subject(raw: object) -> str:
         if subject:
             return subject
     raise FactError(
-        f"当事人类型 subject 无效：{raw!r}（应为 person/个人/公民 或 organization/单位/法人）",
+        f"当事人类型 subject 无效：{_shown(raw)}（应为 person/个人/公民 或 organization/单位/法人）",
         "subject",
     )
 
 
 def _decimal(fact: Fact, raw: object) -> Decimal:
     if isinstance(raw, bool):
-        raise FactError(f"事实 {fact.name}（{fact.label}）应为数值，而不是布尔值 {raw!r}", fact.name)
+        raise FactError(f"事实 {fact.name}（{fact.label}）应为数值，而不是布尔值 {_shown(raw)}", fact.name)
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
@@ -67,28 +72,28 @@ def _decimal(fact: Fact, raw: object) -> Decimal:
             value = Decimal(text.strip()) * scale
         except InvalidOperation:
             raise FactError(
-                f"事实 {fact.name}（{fact.label}）应为数值，无法解析 {raw!r}", fact.name
+                f"事实 {fact.name}（{fact.label}）应为数值，无法解析 {_shown(raw)}", fact.name
             ) from None
     else:
-        raise FactError(f"事实 {fact.name}（{fact.label}）应为数值，而不是 {raw!r}", fact.name)
+        raise FactError(f"事实 {fact.name}（{fact.label}）应为数值，而不是 {_shown(raw)}", fact.name)
     return _check_number(fact, value, raw)
 
 
 def _check_number(fact: Fact, value: Decimal, raw: object) -> Decimal:
     if not value.is_finite():
-        raise FactError(f"事实 {fact.name}（{fact.label}）须为有限数值，而不是 {raw!r}", fact.name)
+        raise FactError(f"事实 {fact.name}（{fact.label}）须为有限数值，而不是 {_shown(raw)}", fact.name)
     if abs(value) >= MONEY_LIMIT:
-        raise FactError(f"事实 {fact.name}（{fact.label}）的值 {raw!r} 过大（须小于 10^15）", fact.name)
+        raise FactError(f"事实 {fact.name}（{fact.label}）的值 {_shown(raw)} 过大（须小于 10^15）", fact.name)
     if fact.type == "money":
         if value < 0:
-            raise FactError(f"事实 {fact.name}（{fact.label}）是金额，不能为负数：{raw!r}", fact.name)
+            raise FactError(f"事实 {fact.name}（{fact.label}）是金额，不能为负数：{_shown(raw)}", fact.name)
     if fact.min is not None and value < fact.min:
         raise FactError(
-            f"事实 {fact.name}（{fact.label}）不能小于 {fact.min}，而给出的是 {raw!r}", fact.name
+            f"事实 {fact.name}（{fact.label}）不能小于 {fact.min}，而给出的是 {_shown(raw)}", fact.name
         )
     if fact.max is not None and value > fact.max:
         raise FactError(
-            f"事实 {fact.name}（{fact.label}）不能大于 {fact.max}，而给出的是 {raw!r}", fact.name
+            f"事实 {fact.name}（{fact.label}）不能大于 {fact.max}，而给出的是 {_shown(raw)}", fact.name
         )
     return value + 0  # normalises -0
 
@@ -105,7 +110,7 @@ def parse_fact_value(fact: Fact, raw: object) -> Value:
             if key in _FALSE:
                 return False
         raise FactError(
-            f"事实 {fact.name}（{fact.label}）应为 是/否（true/false），而不是 {raw!r}", fact.name
+            f"事实 {fact.name}（{fact.label}）应为 是/否（true/false），而不是 {_shown(raw)}", fact.name
         )
     if fact.type == "enum":
         if isinstance(raw, str):
@@ -117,6 +122,6 @@ def parse_fact_value(fact: Fact, raw: object) -> Value:
                     return value
         choices = "、".join(f"{v}（{fact.value_label(v)}）" for v in fact.values)
         raise FactError(
-            f"事实 {fact.name}（{fact.label}）的取值 {raw!r} 无效，可选：{choices}", fact.name
+            f"事实 {fact.name}（{fact.label}）的取值 {_shown(raw)} 无效，可选：{choices}", fact.name
         )
     return _decimal(fact, raw)

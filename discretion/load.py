@@ -385,8 +385,8 @@ def _read_facts(raw: _Raw) -> None:
     doc_id = raw.header.get("id") or ""
     for name in list(facts.data):
         key = facts.key(name)
-        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name) or name.startswith("__"):
-            raw.ctx.problem(key, f"事实名称 {name!r} 不合法（字母、数字、下划线，不以 __ 开头）")
+        if not expr.is_valid_name(name):
+            raw.ctx.problem(key, f"事实名称 {name!r} 不合法（字母、数字、下划线，不以 __ 开头，不能是 and、or、not、in 等关键字）")
             facts.raw(name)
             continue
         if name in ("subject", "legal_min", "legal_max", "low", "high", "true", "false"):

@@ -174,3 +174,9 @@ def test_locator_counts_arrays_of_tables() -> None:
     assert loc.line("item[1].tier[2].fine") == 7
     assert loc.line("item[2].tier[1].id") == 11
     assert loc.line("item[2].code") == 9
+
+
+def test_keyword_fact_name_rejected(tmp_path: Path) -> None:
+    bad = RULES + '\n[facts.lambda]\ntype = "bool"\nlabel = "x"\n'
+    found = problems(tmp_path, {"rules.toml": bad})
+    assert any("facts.lambda" in p and "不合法" in p for p in found)
