@@ -481,33 +481,12 @@ def _conditions(facts: Sequence[tuple[str, Value]]) -> str:
 
 
 def item_expressions(r: Resolved) -> list[Expression]:
-    """Every expression one resolved item evaluates: brackets, tiers, circumstances,
-    exemptions and the limitation extension."""
-    out: list[Expression] = []
-    for b in r.brackets:
-        if b.when is not None:
-            out.append(b.when)
-        out += _rule_expressions(b.fine)
-    if r.tiers is not None:
-        for t in r.tiers.tiers:
-            if t.when is not None:
-                out.append(t.when)
-            out += _rule_expressions(t.fine)
-    out += [c.when for c, _ in r.circumstances]
-    out += [e.when for e, _ in r.exemptions]
-    if r.limitation is not None and r.limitation[0].extended_when is not None:
-        out.append(r.limitation[0].extended_when)
-    return out
+    """Every expression one resolved item evaluates (see :meth:`Resolved.expressions`)."""
+    return r.expressions()
 
 
 def _rule_expressions(rule: FineRule | None) -> list[Expression]:
-    if rule is None:
-        return []
-    out: list[Expression] = []
-    for bounds in (rule.common, rule.person, rule.organization):
-        if bounds is not None:
-            out += [bounds.low, bounds.high]
-    return out
+    return [] if rule is None else list(rule.expressions())
 
 
 def _tierset(doc: Document, code: str, category: str) -> TierSet | None:

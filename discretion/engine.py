@@ -117,31 +117,6 @@ def fmt_range(r: Range | None) -> str:
     return f"{money(r.min)} 至 {money(r.max)}"
 
 
-def _expressions(r: Resolved) -> list[Expression]:
-    """Every expression an assessment of ``r`` may evaluate in the case's environment."""
-    out: list[Expression] = []
-    rules: list[FineRule | None] = []
-    for b in r.brackets:
-        if b.when is not None:
-            out.append(b.when)
-        rules.append(b.fine)
-    if r.tiers is not None:
-        for t in r.tiers.tiers:
-            if t.when is not None:
-                out.append(t.when)
-            rules.append(t.fine)
-    for rule in rules:
-        if rule is not None:
-            for bounds in (rule.common, rule.person, rule.organization):
-                if bounds is not None:
-                    out += (bounds.low, bounds.high)
-    out += [c.when for c, _ in r.circumstances if c.when is not None]
-    out += [e.when for e, _ in r.exemptions if e.when is not None]
-    if r.limitation is not None and r.limitation[0].extended_when is not None:
-        out.append(r.limitation[0].extended_when)
-    return out
-
-
 #: Citations of one call: their texts, and (dedupe key, line) of each.
 _Group: TypeAlias = "tuple[tuple[str, ...], tuple[tuple[tuple[str, int], CitedLine], ...]]"
 
@@ -182,7 +157,7 @@ class _Plan:
     def __init__(self, r: Resolved, facts: Mapping[str, Fact]) -> None:
         self.fact_decls = facts
         names: set[str] = {"illegal_gains"}
-        for e in _expressions(r):
+        for e in r.expressions():
             names |= e.names
         defaults: dict[str, Value] = {}
         for name in sorted(names):

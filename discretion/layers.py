@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from .expr import Expression
 from .model import (
     Bracket,
     Circumstance,
@@ -57,6 +58,28 @@ class Resolved:
     signature: tuple[str, ...]
     # what the engine derives once per item (its plan); not part of the value
     memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def expressions(self) -> list[Expression]:
+        """Every expression an assessment of this item may evaluate in the case's facts:
+        brackets, tiers (conditions and fine bounds), circumstances, exemptions and the
+        limitation's extension."""
+        out: list[Expression] = []
+        for b in self.brackets:
+            if b.when is not None:
+                out.append(b.when)
+            if b.fine is not None:
+                out += b.fine.expressions()
+        if self.tiers is not None:
+            for t in self.tiers.tiers:
+                if t.when is not None:
+                    out.append(t.when)
+                if t.fine is not None:
+                    out += t.fine.expressions()
+        out += [c.when for c, _ in self.circumstances]
+        out += [e.when for e, _ in self.exemptions]
+        if self.limitation is not None and self.limitation[0].extended_when is not None:
+            out.append(self.limitation[0].extended_when)
+        return out
 
     def adjust_value(self, key: str) -> tuple[object, Document] | None:
         for name, value, doc in self.adjust:

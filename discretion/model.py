@@ -104,6 +104,14 @@ class FineRule:
             return self.common
         return self.person if subject == "person" else self.organization
 
+    def expressions(self) -> tuple[Expression, ...]:
+        """Every bound expression of the rule, for every subject."""
+        out: tuple[Expression, ...] = ()
+        for bounds in (self.common, self.person, self.organization):
+            if bounds is not None:
+                out += (bounds.low, bounds.high)
+        return out
+
 
 @attrs.frozen(slots=True)
 class Bracket:

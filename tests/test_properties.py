@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import discretion
-from discretion.expr import Expression
 from discretion.layers import Resolved
 from discretion.model import Assessment, Fact
 
@@ -32,35 +31,14 @@ HEAVIER = {"emergency"}  # 第四十九条: 从重
 EXEMPTING = {"no_fault", "age", "mental_state", "minor_violation", "first_offence"}
 
 
-def _expressions(r: Resolved) -> list[Expression]:
-    out: list[Expression] = []
-    for b in r.brackets:
-        if b.when is not None:
-            out.append(b.when)
-        if b.fine is not None:
-            for bounds in (b.fine.common, b.fine.person, b.fine.organization):
-                if bounds is not None:
-                    out += [bounds.low, bounds.high]
-    if r.tiers is not None:
-        for t in r.tiers.tiers:
-            if t.when is not None:
-                out.append(t.when)
-            if t.fine is not None:
-                for bounds in (t.fine.common, t.fine.person, t.fine.organization):
-                    if bounds is not None:
-                        out += [bounds.low, bounds.high]
-    out += [c.when for c, _ in r.circumstances] + [e.when for e, _ in r.exemptions]
-    return out
-
-
 def _names(r: Resolved) -> list[str]:
-    names = {n for e in _expressions(r) for n in e.names if n in LIB.facts}
+    names = {n for e in r.expressions() for n in e.names if n in LIB.facts}
     return sorted(names)
 
 
 def _thresholds(r: Resolved, name: str) -> list[Decimal]:
     values: set[Decimal] = set()
-    for e in _expressions(r):
+    for e in r.expressions():
         values |= set(e.thresholds().get(name, ()))
     return sorted(values)
 

@@ -52,29 +52,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 6, 1)
 
 
-def _expressions(r: Any) -> list[Any]:
-    out: list[Any] = []
-    for b in r.brackets:
-        if b.when is not None:
-            out.append(b.when)
-        if b.fine is not None:
-            for bounds in (b.fine.common, b.fine.person, b.fine.organization):
-                if bounds is not None:
-                    out += [bounds.low, bounds.high]
-    if r.tiers is not None:
-        for t in r.tiers.tiers:
-            if t.when is not None:
-                out.append(t.when)
-            if t.fine is not None:
-                for bounds in (t.fine.common, t.fine.person, t.fine.organization):
-                    if bounds is not None:
-                        out += [bounds.low, bounds.high]
-    out += [c.when for c, _ in r.circumstances] + [e.when for e, _ in r.exemptions]
-    if r.limitation is not None and r.limitation[0].extended_when is not None:
-        out.append(r.limitation[0].extended_when)
-    return out
-
-
 def _fact_value(rng: random.Random, fact: Any, edges: list[Decimal]) -> Any:
     if fact.type == "bool":
         return rng.random() < 0.5
@@ -113,7 +90,7 @@ def case_mix(lib: Any, n: int, seed: int, codes: list[str] | None = None,
         r = rng.choice(per_region[region])
         key = (region, r.code)
         if key not in names_of:
-            exprs = _expressions(r)
+            exprs = r.expressions()
             names = sorted({nm for e in exprs for nm in e.names if nm in lib.facts})
             edges: dict[str, list[Decimal]] = {}
             for e in exprs:
