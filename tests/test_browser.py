@@ -264,42 +264,7 @@ def test_search_box_filters_rows_as_you_type(browser: Browser, tmp_path: Path) -
 
 XSS = "<script>alert(1)</script>"
 
-XSS_BENCHMARK = f'''
-format = 1
-
-[document]
-id = "xss-test-benchmark"
-title = "测试裁量基准{XSS}"
-kind = "benchmark"
-level = "provincial"
-region = "120000"
-issuer = "测试机关<img src=x onerror=alert(2)>"
-number = "津测〔2025〕1号"
-effective = 2024-01-01
-status = "official"
-
-[facts.xss_volume]
-type = "number"
-label = "倾倒数量{XSS}"
-unit = "立方米"
-min = 0
-
-[[item]]
-code = "JZLJ-26"
-
-[[item.tier]]
-id = "T1"
-name = "较轻{XSS}"
-when = "xss_volume < 10"
-fine = {{ organization = [5000, 15000], person = [0, 50] }}
-note = "备注 {XSS} & | 管道"
-
-[[item.tier]]
-id = "T2"
-name = "严重"
-when = "xss_volume >= 10"
-fine = {{ organization = [15000, 50000], person = [50, 200] }}
-'''
+XSS_BENCHMARK = (Path(__file__).parent / "fixtures" / "xss" / "xss.toml").read_text(encoding="utf-8")
 
 
 def test_benchmark_text_with_script_is_shown_not_run(browser: Browser, tmp_path: Path) -> None:

@@ -326,43 +326,7 @@ def test_html_is_one_self_contained_page(table: Table) -> None:
         assert f'<th scope="col">{column}</th>' in text
 
 
-XSS_DOC = f'''
-format = 1
-
-[document]
-id = "xss-test-benchmark"
-title = "测试裁量基准{XSS}"
-kind = "benchmark"
-level = "provincial"
-region = "120000"
-issuer = "测试机关\\"><img src=x onerror=alert(2)>"
-number = "津测〔2025〕1号 & <b>"
-effective = 2024-01-01
-status = "sample"
-source = "javascript:alert(3)"
-
-[facts.xss_volume]
-type = "number"
-label = "倾倒数量{XSS}"
-unit = "立方米"
-min = 0
-
-[[item]]
-code = "JZLJ-26"
-
-[[item.tier]]
-id = "T1"
-name = "较轻{XSS}"
-when = "xss_volume < 10"
-fine = {{ organization = [5000, 15000], person = [0, 50] }}
-note = "备注 {XSS} & | 管道 *粗* `码`"
-
-[[item.tier]]
-id = "T2"
-name = "严重"
-when = "xss_volume >= 10"
-fine = {{ organization = [15000, 50000], person = [50, 200] }}
-'''
+XSS_DOC = (Path(__file__).parent / "fixtures" / "xss" / "xss.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
