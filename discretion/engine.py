@@ -281,7 +281,9 @@ class _Plan:
         if entry is None:
             c = Citation(law=doc.short, article=None, title=doc.title, document=doc.id)
             text = f"《{doc.title}》{what}"
-            entry = (text, self._key(role, c), CitedLine(role, c, text))
+            # one document cited for different parts (tiers, list entries) is cited once per part
+            key = ("document:" + role, len(self._doc_cites))
+            entry = (text, key, CitedLine(role, c, text))
             self._doc_cites[(role, id(doc), what)] = entry
             self._hold(doc)
         return entry

@@ -231,3 +231,9 @@ def test_act_before_the_rules_in_force_warns_that_limitation_was_not_reviewed(li
     a = library.assess("DQWR-118-K3", subject="person", facts={"corrected": False}, region="000000",
                        occurred=dt.date(2019, 1, 1), discovered=dt.date(2022, 3, 1))
     assert any(w.code == "no-limitation-rule" for w in a.warnings)
+
+
+def test_every_candidate_tier_is_cited(library: Library) -> None:
+    a = library.assess("DQWR-118-K3", subject="person", facts={"corrected": False}, region="430381")
+    tier_texts = [c.text for c in a.citations if c.role == "tier"]
+    assert len(tier_texts) == 3 and all(any(t in x for x in tier_texts) for t in ("B010", "B020", "B030"))
