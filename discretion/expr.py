@@ -41,7 +41,17 @@ __all__ = [
     "MAX_DEPTH",
     "NUMBER",
     "UNKNOWN",
+    "Arith",
+    "BoolOp",
+    "Call",
+    "Compare",
+    "Const",
     "Expression",
+    "In",
+    "Name",
+    "Neg",
+    "Node",
+    "Not",
     "Type",
     "Value",
     "enum_type",
@@ -803,6 +813,19 @@ def _walk(root: _Node) -> Iterator[_Node]:
 # ------------------------------------------------------------------------- parser
 
 
+# The syntax tree's node classes under public names (``Expression.tree``).
+Node = _Node
+Const = _Const
+Name = _Name
+Not = _Not
+BoolOp = _BoolOp
+Compare = _Compare
+In = _In
+Arith = _Arith
+Neg = _Neg
+Call = _Call
+
+
 class _Parser:
     """Recursive descent, one Python frame per level of precedence *group*.
 
@@ -1320,6 +1343,11 @@ class Expression:
     _declared: tuple[tuple[str, Type], ...] = attrs.field(
         eq=False, repr=False, alias="declared", default=()
     )
+
+    @property
+    def tree(self) -> _Node:
+        """The syntax tree, for tools that render or analyse an expression (read-only)."""
+        return self._tree
 
     @property
     def _tree(self) -> _Node:

@@ -30,19 +30,7 @@ import attrs
 from .cite import citation_text
 from .engine import EFFECT_NAMES, round_range
 from .errors import DiscretionError, InputError
-from .expr import (
-    Expression,
-    _Arith,
-    _BoolOp,
-    _Call,
-    _Compare,
-    _Const,
-    _In,
-    _Name,
-    _Neg,
-    _Node,
-    _Not,
-)
+from .expr import Arith, BoolOp, Call, Compare, Const, Expression, In, Name, Neg, Node, Not
 from .layers import Resolved
 from .model import PENALTY_NAMES, Bounds, Bracket, Citation, Document, Fact, FineRule, Tier
 from .regions import check_region, depth
@@ -190,29 +178,29 @@ class Phrases:
         fact = self.facts.get(name)
         return fact.value_label(key) if fact is not None else key
 
-    def unit(self, node: _Node) -> str:
+    def unit(self, node: Node) -> str:
         """The unit of a numeric expression, when it has exactly one."""
-        if isinstance(node, _Name):
+        if isinstance(node, Name):
             fact = self.facts.get(node.name)
             if fact is None:
                 return "元" if node.name in _MONEY_NAMES else ""
             return fact.unit or ("元" if fact.type == "money" else "")
-        if isinstance(node, _Neg):
+        if isinstance(node, Neg):
             return self.unit(node.operand)
-        if isinstance(node, _Arith):
+        if isinstance(node, Arith):
             if node.ops[0] in "*/" and any(
-                not isinstance(o, _Const) for op, o in zip(node.ops, node.operands[1:], strict=True) if op == "/"
+                not isinstance(o, Const) for op, o in zip(node.ops, node.operands[1:], strict=True) if op == "/"
             ):
                 return ""  # a quotient of two quantities has no single unit
-            varying = [o for o in node.operands if not isinstance(o, _Const)]
+            varying = [o for o in node.operands if not isinstance(o, Const)]
             if node.ops[0] in "*/" and len(varying) != 1:
                 return ""
             return self._common_unit(varying)
-        if isinstance(node, _Call):
-            return self._common_unit([a for a in node.args if not isinstance(a, _Const)])
+        if isinstance(node, Call):
+            return self._common_unit([a for a in node.args if not isinstance(a, Const)])
         return ""
 
-    def _common_unit(self, nodes: Sequence[_Node]) -> str:
+    def _common_unit(self, nodes: Sequence[Node]) -> str:
         units = {self.unit(n) for n in nodes}
         return units.pop() if len(units) == 1 else ""
 
@@ -221,42 +209,42 @@ class Phrases:
         """A ``when`` in words; no condition (or ``true``) is 「一切情形」."""
         if e is None:
             return "一切情形"
-        return self._bool(e._tree)
+        return self._bool(e.tree)
 
-    def _bool(self, node: _Node) -> str:
-        if isinstance(node, _Const):
+    def _bool(self, node: Node) -> str:
+        if isinstance(node, Const):
             return "一切情形" if node.value is True else "不适用"
-        if isinstance(node, _Name):
+        if isinstance(node, Name):
             return self.label(node.name)
-        if isinstance(node, _Not):
+        if isinstance(node, Not):
             inner = node.operand
-            if isinstance(inner, _Name):
+            if isinstance(inner, Name):
                 return "并非" + self.label(inner.name)
             return f"并非（{self._bool(inner)}）"
-        if isinstance(node, _BoolOp):
+        if isinstance(node, BoolOp):
             joiner = "，且" if node.op == "and" else "，或"
             parts = []
             for operand in node.operands:
                 text = self._bool(operand)
-                if isinstance(operand, _BoolOp) and operand.op != node.op:
+                if isinstance(operand, BoolOp) and operand.op != node.op:
                     text = f"（{text}）"
                 parts.append(text)
             return joiner.join(parts)
-        if isinstance(node, _Compare):
+        if isinstance(node, Compare):
             return self._compare(node)
-        if isinstance(node, _In):
+        if isinstance(node, In):
             return self._in(node)
         return self.number(node)
 
-    def _compare(self, node: _Compare) -> str:
+    def _compare(self, node: Compare) -> str:
         if any(o.type.kind in ("enum", "bool") for o in node.operands):
             return "，且".join(self._link(left, op, right) for left, op, right in node.links())
         operands = node.operands
         parts: list[str] = []
         for i, operand in enumerate(operands):
-            if isinstance(operand, _Const):
+            if isinstance(operand, Const):
                 beside = [operands[j] for j in (i - 1, i + 1)
-                          if 0 <= j < len(operands) and not isinstance(operands[j], _Const)]
+                          if 0 <= j < len(operands) and not isinstance(operands[j], Const)]
                 unit = self.unit(beside[0]) if beside else ""
                 parts.append(self.number(operand) + (f" {unit}" if unit else ""))
             else:
@@ -265,10 +253,10 @@ class Phrases:
                 parts.append(_SYMBOLS[node.ops[i]])
         return " ".join(parts)
 
-    def _link(self, left: _Node, op: str, right: _Node) -> str:
-        if isinstance(left, _Const) and isinstance(right, _Name):
+    def _link(self, left: Node, op: str, right: Node) -> str:
+        if isinstance(left, Const) and isinstance(right, Name):
             left, op, right = right, _FLIP[op], left
-        if isinstance(left, _Name) and isinstance(right, _Const):
+        if isinstance(left, Name) and isinstance(right, Const):
             if left.type.kind == "enum":
                 values = left.type.values
                 key = str(right.value)
@@ -281,12 +269,12 @@ class Phrases:
                 return self.label(left.name) if positive else "并非" + self.label(left.name)
         return f"{self._operand(left)} {_SYMBOLS[op]} {self._operand(right)}"
 
-    def _operand(self, node: _Node) -> str:
-        if node.type.kind == "bool" and not isinstance(node, (_Name, _Const)):
+    def _operand(self, node: Node) -> str:
+        if node.type.kind == "bool" and not isinstance(node, (Name, Const)):
             return f"（{self._bool(node)}）"
-        if isinstance(node, _Const) and isinstance(node.value, str):
+        if isinstance(node, Const) and isinstance(node.value, str):
             return node.value
-        if isinstance(node, _Const) and isinstance(node.value, bool):
+        if isinstance(node, Const) and isinstance(node.value, bool):
             return "是" if node.value else "否"
         return self.number(node)
 
@@ -304,9 +292,9 @@ class Phrases:
             return f"{label}不为{self.value_label(name, rest[0])}"
         return f"{label}为" + "、".join(names[:-1]) + "或" + names[-1]
 
-    def _in(self, node: _In) -> str:
+    def _in(self, node: In) -> str:
         operand = node.operand
-        if isinstance(operand, _Name) and operand.type.kind == "enum":
+        if isinstance(operand, Name) and operand.type.kind == "enum":
             listed = {str(v) for v in node.values}
             values = operand.type.values
             chosen = [v for v in values if (v in listed) is not node.negate]
@@ -320,23 +308,23 @@ class Phrases:
         return f"{self.number(operand)}{verb}{shown}之一"
 
     # ---------------------------------------------------------------- numbers
-    def number(self, node: _Node, outer: int = 0, right: bool = False) -> str:
+    def number(self, node: Node, outer: int = 0, right: bool = False) -> str:
         """A numeric expression with labels and ×/÷; parentheses only where needed."""
-        if isinstance(node, _Const):
+        if isinstance(node, Const):
             if isinstance(node.value, Decimal):
                 return plain_number(node.value)
             if isinstance(node.value, bool):
                 return "是" if node.value else "否"
             return str(node.value)
-        if isinstance(node, _Name):
+        if isinstance(node, Name):
             return self.label(node.name)
-        if isinstance(node, _Neg):
+        if isinstance(node, Neg):
             return "-" + self.number(node.operand, 3)
-        if isinstance(node, _Call):
+        if isinstance(node, Call):
             a, b = (self.number(arg) for arg in node.args)
             text = f"{a}与{b}中的较{'小' if node.func == 'min' else '大'}者"
             return f"（{text}）" if outer else text
-        if isinstance(node, _Arith):
+        if isinstance(node, Arith):
             level = 1 if node.ops[0] in "+-" else 2
             parts = [self.number(node.operands[0], level)]
             for op, operand in zip(node.ops, node.operands[1:], strict=True):
@@ -346,20 +334,20 @@ class Phrases:
         return f"（{self._bool(node)}）"
 
     # ---------------------------------------------------------------- fines
-    def _proportion(self, node: _Node) -> tuple[str, Decimal] | None:
+    def _proportion(self, node: Node) -> tuple[str, Decimal] | None:
         """``k * fact`` (or ``fact / k``): the fact and the factor k."""
-        if isinstance(node, _Name) and node.name not in _MONEY_NAMES:
+        if isinstance(node, Name) and node.name not in _MONEY_NAMES:
             return node.name, Decimal(1)
-        if not isinstance(node, _Arith) or len(node.operands) != 2:
+        if not isinstance(node, Arith) or len(node.operands) != 2:
             return None
         a, b = node.operands
         op = node.ops[0]
         try:
-            if op == "*" and isinstance(a, _Const) and isinstance(b, _Name):
+            if op == "*" and isinstance(a, Const) and isinstance(b, Name):
                 a, b = b, a
-            if op == "*" and isinstance(a, _Name) and isinstance(b, _Const) and isinstance(b.value, Decimal):
+            if op == "*" and isinstance(a, Name) and isinstance(b, Const) and isinstance(b.value, Decimal):
                 factor = b.value
-            elif op == "/" and isinstance(a, _Name) and isinstance(b, _Const) and isinstance(b.value, Decimal):
+            elif op == "/" and isinstance(a, Name) and isinstance(b, Const) and isinstance(b.value, Decimal):
                 factor = Decimal(1) / b.value
                 if factor * b.value != 1:
                     return None
@@ -371,13 +359,13 @@ class Phrases:
             return None
         return a.name, factor
 
-    def _capped(self, node: _Node) -> str | None:
+    def _capped(self, node: Node) -> str | None:
         """``min(k * fact, cap)`` as a maximum: 「应缴纳的费用3倍以下，且不超过3万元」."""
-        if not isinstance(node, _Call) or node.func != "min":
+        if not isinstance(node, Call) or node.func != "min":
             return None
         for share, cap in (node.args, node.args[::-1]):
             prop = self._proportion(share)
-            if prop is not None and isinstance(cap, _Const) and isinstance(cap.value, Decimal):
+            if prop is not None and isinstance(cap, Const) and isinstance(cap.value, Decimal):
                 name, factor = prop
                 return f"{self.label(name)}{self._share(factor)}以下，且不超过{yuan_text(cap.value)}"
         return None
@@ -390,11 +378,11 @@ class Phrases:
         """(what it is a share of, how much): ``("", "500元")``, ``("建设工程造价", "5%")``."""
         if value is not None:
             return "", yuan_text(value)
-        prop = self._proportion(e._tree)
+        prop = self._proportion(e.tree)
         if prop is not None:
             name, factor = prop
             return self.label(name), self._share(factor)
-        text = self.number(e._tree)
+        text = self.number(e.tree)
         return "", f"（{text}）" if " " in text else text
 
     def bounds(self, b: Bounds, legal: tuple[Decimal, Decimal] | None = None) -> str:
@@ -410,7 +398,7 @@ class Phrases:
         lo_of, lo = self._bound(b.low, low)
         hi_of, hi = self._bound(b.high, high)
         if low is not None and low == 0:
-            capped = self._capped(b.high._tree)
+            capped = self._capped(b.high.tree)
             if capped is not None:
                 return capped  # 应缴纳的处理费3倍以下，且不超过3万元
             return f"{hi_of}{hi}以下"
