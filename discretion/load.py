@@ -929,6 +929,14 @@ class Loader:
             document=ctx.doc_id,
         )
 
+    def condition(self, ctx: _Ctx, t: _Table, names: Mapping[str, expr.Type]) -> expr.Expression | None:
+        """The required ``when`` of a circumstance or an exemption."""
+        if not t.has("when"):
+            t.raw("when")
+            ctx.problem(t.key("when"), "缺少必需的键 when")
+            return None
+        return self.expression(ctx, t.key("when"), t.raw("when"), names, expr.BOOL)
+
     def circumstance(
         self, ctx: _Ctx, t: _Table, own_short: str | None, names: Mapping[str, expr.Type]
     ) -> Circumstance | None:
@@ -936,9 +944,7 @@ class Loader:
             return None
         cid = t.text("id", required=True)
         name = t.text("name", required=True)
-        when = self.expression(ctx, t.key("when"), t.raw("when"), names, expr.BOOL) if t.has("when") else None
-        if not t.has("when"):
-            ctx.problem(t.key("when"), "缺少必需的键 when")
+        when = self.condition(ctx, t, names)
         effect = t.choice("effect", EFFECTS, required=True)
         may = t.flag("may") or False
         scope = self.scope(t)
@@ -974,9 +980,7 @@ class Loader:
         scope = self.scope(t)
         kind = t.choice("kind", EXEMPTION_KINDS, required=True)
         effect = t.choice("effect", ("no_penalty", "may_waive"), required=True)
-        when = self.expression(ctx, t.key("when"), t.raw("when"), names, expr.BOOL) if t.has("when") else None
-        if not t.has("when"):
-            ctx.problem(t.key("when"), "缺少必需的键 when")
+        when = self.condition(ctx, t, names)
         basis = self.citations(ctx, t.key("basis"), t.raw("basis"), own_short)
         note = t.text("note") or ""
         t.done()
