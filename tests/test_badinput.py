@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from documents import header
 
 import discretion
 import discretion.library
@@ -27,19 +28,7 @@ from discretion.library import Library
 
 # --------------------------------------------------------------------------- a small valid set
 
-RULES = """\
-format = 1
-
-[document]
-id = "t-rules"
-title = "测试总则"
-short = "测试总则"
-kind = "rules"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+RULES = header("t-rules", "测试总则", "rules", short="测试总则") + """\
 [facts.area_m2]
 type = "number"
 label = "面积"
@@ -61,19 +50,7 @@ type = "money"
 label = "造价"
 """
 
-LAW = """\
-format = 1
-
-[document]
-id = "t-law"
-title = "测试管理条例"
-short = "测试条例"
-kind = "statute"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+LAW = header("t-law", "测试管理条例", "statute", short="测试条例") + """\
 [[item]]
 code = "T-1"
 name = "测试违法行为"
@@ -130,18 +107,7 @@ when = "area_m2 >= 10"
 fine = [500, 2000]
 """
 
-EXEMPTIONS = """\
-format = 1
-
-[document]
-id = "t-exempt"
-title = "测试免罚清单"
-kind = "exemptions"
-level = "provincial"
-region = "430000"
-effective = 2020-01-01
-status = "official"
-
+EXEMPTIONS = header("t-exempt", "测试免罚清单", "exemptions", level="provincial", region="430000") + """\
 [[exemption]]
 {scope}
 kind = "first"

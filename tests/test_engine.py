@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from documents import header
 
 from discretion.engine import round_range
 from discretion.library import Library
@@ -129,17 +130,7 @@ def test_several_codes_pick_highest_maximum(library: Library, code: str) -> None
 
 # ---------------------------------------------------------------- small, self-made sets
 
-RULES = """\
-format = 1
-[document]
-id = "rules"
-title = "中华人民共和国行政处罚法"
-short = "行政处罚法"
-kind = "rules"
-level = "national"
-region = "000000"
-effective = 2021-07-15
-status = "official"
+RULES = header("rules", "中华人民共和国行政处罚法", "rules", short="行政处罚法", effective="2021-07-15", blank_lines=False) + """\
 [facts.corrected]
 type = "bool"
 label = "及时改正"
@@ -150,16 +141,7 @@ label = "情节严重"
 correction = [{ article = 28, paragraph = 1 }]
 """
 
-STATUTE = """\
-format = 1
-[document]
-id = "law"
-title = "测试条例"
-kind = "statute"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
+STATUTE = header("law", "测试条例", "statute", blank_lines=False) + """\
 [[item]]
 code = "T-1"
 name = "测试行为"
@@ -172,16 +154,7 @@ measures = ["责令纠正违法行为"]
 fine = ["0", "{high}"]
 """
 
-BENCH = """\
-format = 1
-[document]
-id = "bench"
-title = "测试基准"
-kind = "benchmark"
-level = "provincial"
-region = "430000"
-effective = 2021-01-01
-status = "official"
+BENCH = header("bench", "测试基准", "benchmark", level="provincial", region="430000", effective="2021-01-01", blank_lines=False) + """\
 [[item]]
 code = "T-1"
 [[item.tier]]

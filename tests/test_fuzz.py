@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from documents import header
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -200,19 +201,7 @@ def test_fuzz_deep_nesting(depth: int, opener: str, env: dict[str, Value]) -> No
 
 # --------------------------------------------------------------------------- documents
 
-BASE_RULES = """\
-format = 1
-
-[document]
-id = "fz-rules"
-title = "模糊测试总则"
-short = "测试总则"
-kind = "rules"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+BASE_RULES = header("fz-rules", "模糊测试总则", "rules", short="测试总则") + """\
 [facts.a]
 type = "number"
 label = "数量"
@@ -244,19 +233,7 @@ years = 2
 basis = [{ article = 2 }]
 """
 
-BASE_LAW = """\
-format = 1
-
-[document]
-id = "fz-law"
-title = "模糊测试条例"
-short = "测试条例"
-kind = "statute"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+BASE_LAW = header("fz-law", "模糊测试条例", "statute", short="测试条例") + """\
 [[item]]
 code = "F-1"
 name = "测试违法行为"

@@ -6,23 +6,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from documents import header
 
 from discretion.errors import BenchmarkError
 from discretion.load import Locator, load_documents
 
-RULES = """\
-format = 1
-
-[document]
-id = "rules"
-title = "测试规则"
-short = "测试法"
-kind = "rules"
-level = "national"
-region = "000000"
-effective = 2021-01-01
-status = "official"
-
+RULES = header("rules", "测试规则", "rules", short="测试法", effective="2021-01-01") + """\
 [facts.area_m2]
 type = "number"
 label = "面积"
@@ -33,19 +22,7 @@ type = "bool"
 label = "及时改正"
 """
 
-STATUTE = """\
-format = 1
-
-[document]
-id = "law"
-title = "中华人民共和国测试法"
-short = "测试条例"
-kind = "statute"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+STATUTE = header("law", "中华人民共和国测试法", "statute", short="测试条例") + """\
 [[item]]
 code = "T-1"
 name = "测试行为"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from documents import header
 from jsonschema import Draft7Validator
 
 import discretion
@@ -167,18 +168,7 @@ label = "面积"
 min = 0
 """
 
-STATUTE = """\
-format = 1
-
-[document]
-id = "x-law"
-title = "测试法"
-kind = "statute"
-level = "national"
-region = "000000"
-effective = 2020-01-01
-status = "official"
-
+STATUTE = header("x-law", "测试法", "statute") + """\
 [[item]]
 code = "X-1"
 name = "测试违法行为"
