@@ -509,22 +509,18 @@ class _Run:
             raise EvaluationError(f"事项 {self.r.code}：{exc}") from None
 
     def truth(self, e: Expression | None, priority: int, extra: Mapping[str, Value] | None = None) -> Value:
-        if e is None:
-            return True
-        names = e.names
-        self.used_names |= names
-        env = self.env
-        if extra and not names.isdisjoint(extra):
-            env = {**env, **extra}
-        try:
-            result = e.fn(env)
-        except Exception:  # evaluated again for the error message
-            result = self._evaluate(e, env)
-        if result is UNKNOWN:
-            self.note_missing(e, priority, env)
-        return result
+        return True if e is None else self.value_of(e, priority, extra)
 
     def amount(self, e: Expression, priority: int, extra: Mapping[str, Value]) -> Decimal | None:
+        result = self.value_of(e, priority, extra)
+        if result is UNKNOWN:
+            return None
+        assert isinstance(result, Decimal)
+        return result
+
+    def value_of(self, e: Expression, priority: int, extra: Mapping[str, Value] | None) -> Value:
+        """Evaluate ``e`` on the case (plus ``extra`` names); an unknown result records
+        the missing facts at ``priority``."""
         names = e.names
         self.used_names |= names
         env = self.env
@@ -536,8 +532,6 @@ class _Run:
             result = self._evaluate(e, env)
         if result is UNKNOWN:
             self.note_missing(e, priority, env)
-            return None
-        assert isinstance(result, Decimal)
         return result
 
     def note_missing(self, e: Expression, priority: int, env: Mapping[str, Value]) -> None:
