@@ -235,28 +235,23 @@ class Report:
         lines = [str(f) for f in self.findings]
         exhaustive = [n for n, s in self.stats if s.items and s.items == s.exhaustive]
         sampled = [n for n, s in self.stats if s.items and s.items != s.exhaustive]
-        if lang == "en":
-            if lines:
-                lines.append("")
-            context = f" (+{self.context} as context)" if self.context else ""
-            lines.append(
-                f"Checked {self.documents} documents{context}, {self.items} item versions: "
-                f"{len(self.errors)} errors, {len(self.warnings)} warnings ({self.seconds:.1f} s)."
-            )
-            lines.append("Exhaustive: " + (", ".join(exhaustive) or "none"))
-            if sampled:
-                lines.append(f"Sampled (Hypothesis, {self.examples} examples each): " + ", ".join(sampled))
-            return "\n".join(lines)
         if lines:
             lines.append("")
-        context = f"（另有 {self.context} 个作为上下文）" if self.context else ""
-        lines.append(
-            f"检查了 {self.documents} 个文档{context}、{self.items} 个事项版本：错误 {len(self.errors)} 项，"
-            f"警告 {len(self.warnings)} 项（用时 {self.seconds:.1f} 秒）。"
-        )
-        lines.append("穷举检查：" + ("、".join(exhaustive) or "无"))
+        errors, warnings, secs = len(self.errors), len(self.warnings), self.seconds
+        if lang == "en":
+            context = f" (+{self.context} as context)" if self.context else ""
+            lines.append(f"Checked {self.documents} documents{context}, {self.items} item versions: "
+                         f"{errors} errors, {warnings} warnings ({secs:.1f} s).")
+            lines.append("Exhaustive: " + (", ".join(exhaustive) or "none"))
+            sampled_head, sep = f"Sampled (Hypothesis, {self.examples} examples each): ", ", "
+        else:
+            context = f"（另有 {self.context} 个作为上下文）" if self.context else ""
+            lines.append(f"检查了 {self.documents} 个文档{context}、{self.items} 个事项版本："
+                         f"错误 {errors} 项，警告 {warnings} 项（用时 {secs:.1f} 秒）。")
+            lines.append("穷举检查：" + ("、".join(exhaustive) or "无"))
+            sampled_head, sep = f"抽样检查（Hypothesis，每项 {self.examples} 例）：", "、"
         if sampled:
-            lines.append(f"抽样检查（Hypothesis，每项 {self.examples} 例）：" + "、".join(sampled))
+            lines.append(sampled_head + sep.join(sampled))
         return "\n".join(lines)
 
 
